@@ -1,0 +1,1 @@
+//! TODO: country (being written).

@@ -1,0 +1,1 @@
+//! TODO: hs (being written).

@@ -1,0 +1,1 @@
+//! TODO: identifiers (being written).

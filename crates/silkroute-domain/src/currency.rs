@@ -1,1 +1,318 @@
-//! TODO: currency (being written).
+//! ISO 4217 currency codes as a validated value type, so that every amount in the platform names a
+//! currency that exists and whose minor unit (the number of decimals a price may carry) is known.
+//! Codes without a minor unit (precious metals, SDR, test and "no currency" codes) are recognised
+//! but refused as the currency of a price, because there is no correct way to round them.
+
+mod table;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
+
+/// A tradeable ISO 4217 alphabetic code. Holding the three bytes inline keeps it `Copy` and makes
+/// it as cheap to pass around as an integer; the only way to build one checks it against the table.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CurrencyCode([u8; 3]);
+
+/// One row of ISO 4217 list one. Exposed so that API clients can be offered the list and so that
+/// other modules can learn the minor unit without hard-coding it.
+#[derive(Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct Currency {
+    pub code: &'static str,
+    pub numeric: u16,
+    pub name: &'static str,
+    /// `None` where ISO 4217 says "N.A.": such units cannot be rounded, so cannot price goods.
+    pub minor_units: Option<u8>,
+}
+
+/// Why a string is not a usable currency. The two cases are kept apart so that a caller can tell a
+/// typo from a real code that simply cannot carry a price.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CurrencyError {
+    #[error("unknown ISO 4217 currency code '{0}'")]
+    UnknownCurrency(String),
+    #[error("ISO 4217 code '{0}' has no minor unit and cannot be used for prices")]
+    NotTradeable(String),
+}
+
+impl CurrencyCode {
+    pub const EUR: CurrencyCode = CurrencyCode(*b"EUR");
+    pub const USD: CurrencyCode = CurrencyCode(*b"USD");
+    pub const GBP: CurrencyCode = CurrencyCode(*b"GBP");
+    pub const CNY: CurrencyCode = CurrencyCode(*b"CNY");
+    pub const JPY: CurrencyCode = CurrencyCode(*b"JPY");
+
+    /// Accepts what people and partner systems actually send: surrounding blanks and any case.
+    pub fn parse(s: &str) -> Result<CurrencyCode, CurrencyError> {
+        let trimmed = s.trim();
+        let upper = trimmed.to_ascii_uppercase();
+        let currency = lookup_currency(&upper)
+            .ok_or_else(|| CurrencyError::UnknownCurrency(trimmed.into()))?;
+        if currency.minor_units.is_none() {
+            return Err(CurrencyError::NotTradeable(upper));
+        }
+        let bytes = upper.as_bytes();
+        Ok(CurrencyCode([bytes[0], bytes[1], bytes[2]]))
+    }
+
+    pub fn as_str(&self) -> &str {
+        // The bytes were copied from a table entry (or a constant), so they are ASCII letters.
+        std::str::from_utf8(&self.0).unwrap_or("XXX")
+    }
+
+    pub fn info(&self) -> &'static Currency {
+        // Every constructor went through the table, so the lookup cannot miss; the fallback keeps
+        // this total without a panic path.
+        lookup_currency(self.as_str()).unwrap_or(&table::CURRENCIES[0])
+    }
+
+    /// Number of decimals a price in this currency carries (0 for JPY, 3 for KWD).
+    pub fn minor_units(&self) -> u32 {
+        self.info().minor_units.map_or(0, u32::from)
+    }
+}
+
+/// The whole list, including the codes that cannot price goods, sorted by code.
+pub fn all_currencies() -> &'static [Currency] {
+    &table::CURRENCIES
+}
+
+/// Case-insensitive lookup of any listed code, tradeable or not; deciding whether a code may
+/// price goods is [`CurrencyCode::parse`]'s job.
+pub fn lookup_currency(code: &str) -> Option<&'static Currency> {
+    let wanted = code.bytes().map(|b| b.to_ascii_uppercase());
+    table::CURRENCIES
+        .binary_search_by(|entry| entry.code.bytes().cmp(wanted.clone()))
+        .ok()
+        .map(|index| &table::CURRENCIES[index])
+}
+
+impl fmt::Debug for CurrencyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for CurrencyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for CurrencyCode {
+    type Err = CurrencyError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CurrencyCode::parse(s)
+    }
+}
+
+impl TryFrom<&str> for CurrencyCode {
+    type Error = CurrencyError;
+
+    fn try_from(value: &str) -> Result<Self, Self::Error> {
+        CurrencyCode::parse(value)
+    }
+}
+
+impl Serialize for CurrencyCode {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CurrencyCode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        CurrencyCode::parse(&raw).map_err(serde::de::Error::custom)
+    }
+}
+
+impl utoipa::PartialSchema for CurrencyCode {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(SchemaType::Type(Type::String))
+            .description(Some(
+                "ISO 4217 alphabetic currency code with a minor unit (upper case on output).",
+            ))
+            .pattern(Some("^[A-Za-z]{3}$"))
+            .examples([serde_json::json!("EUR")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for CurrencyCode {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[test]
+    fn list_has_the_2026_size_and_is_sorted_and_unique() {
+        let all = all_currencies();
+        assert_eq!(all.len(), 178);
+        assert!(all.windows(2).all(|pair| pair[0].code < pair[1].code));
+        let mut numerics: Vec<u16> = all.iter().map(|c| c.numeric).collect();
+        numerics.sort_unstable();
+        numerics.dedup();
+        assert_eq!(numerics.len(), 178);
+        assert!(
+            all.iter()
+                .all(|c| c.code.len() == 3 && c.code.bytes().all(|b| b.is_ascii_uppercase()))
+        );
+    }
+
+    #[rstest]
+    #[case("JPY", Some(0))]
+    #[case("KRW", Some(0))]
+    #[case("ISK", Some(0))]
+    #[case("CLP", Some(0))]
+    #[case("VND", Some(0))]
+    #[case("PYG", Some(0))]
+    #[case("UGX", Some(0))]
+    #[case("XAF", Some(0))]
+    #[case("XOF", Some(0))]
+    #[case("XPF", Some(0))]
+    #[case("KWD", Some(3))]
+    #[case("BHD", Some(3))]
+    #[case("OMR", Some(3))]
+    #[case("JOD", Some(3))]
+    #[case("TND", Some(3))]
+    #[case("LYD", Some(3))]
+    #[case("IQD", Some(3))]
+    #[case("CLF", Some(4))]
+    #[case("UYW", Some(4))]
+    #[case("EUR", Some(2))]
+    #[case("USD", Some(2))]
+    #[case("XCG", Some(2))]
+    #[case("SLE", Some(2))]
+    #[case("VED", Some(2))]
+    #[case("VES", Some(2))]
+    #[case("ZWG", Some(2))]
+    #[case("XAU", None)]
+    #[case("XAG", None)]
+    #[case("XPT", None)]
+    #[case("XPD", None)]
+    #[case("XDR", None)]
+    #[case("XBA", None)]
+    #[case("XBB", None)]
+    #[case("XBC", None)]
+    #[case("XBD", None)]
+    #[case("XTS", None)]
+    #[case("XXX", None)]
+    #[case("XSU", None)]
+    #[case("XUA", None)]
+    fn exponents(#[case] code: &str, #[case] minor_units: Option<u8>) {
+        let currency = lookup_currency(code).expect("code is in the list");
+        assert_eq!(currency.minor_units, minor_units);
+    }
+
+    #[rstest]
+    #[case("ANG")]
+    #[case("BGN")]
+    #[case("HRK")]
+    #[case("SLL")]
+    #[case("CUC")]
+    #[case("ZWL")]
+    fn withdrawn_codes_are_absent(#[case] code: &str) {
+        assert_eq!(lookup_currency(code), None);
+        assert_eq!(
+            CurrencyCode::parse(code),
+            Err(CurrencyError::UnknownCurrency(code.into()))
+        );
+    }
+
+    #[rstest]
+    #[case("EUR", CurrencyCode::EUR)]
+    #[case(" eur ", CurrencyCode::EUR)]
+    #[case("usd", CurrencyCode::USD)]
+    #[case("Gbp", CurrencyCode::GBP)]
+    #[case("CNY", CurrencyCode::CNY)]
+    #[case("\tjpy\n", CurrencyCode::JPY)]
+    fn parse_normalises(#[case] input: &str, #[case] expected: CurrencyCode) {
+        assert_eq!(CurrencyCode::parse(input), Ok(expected));
+    }
+
+    #[rstest]
+    #[case("ABC", CurrencyError::UnknownCurrency("ABC".into()))]
+    #[case("", CurrencyError::UnknownCurrency("".into()))]
+    #[case("EURO", CurrencyError::UnknownCurrency("EURO".into()))]
+    #[case("E", CurrencyError::UnknownCurrency("E".into()))]
+    #[case("€", CurrencyError::UnknownCurrency("€".into()))]
+    #[case("xau", CurrencyError::NotTradeable("XAU".into()))]
+    #[case("XDR", CurrencyError::NotTradeable("XDR".into()))]
+    #[case("XXX", CurrencyError::NotTradeable("XXX".into()))]
+    #[case("XTS", CurrencyError::NotTradeable("XTS".into()))]
+    #[case("XBA", CurrencyError::NotTradeable("XBA".into()))]
+    fn parse_rejects(#[case] input: &str, #[case] expected: CurrencyError) {
+        assert_eq!(CurrencyCode::parse(input), Err(expected));
+    }
+
+    #[test]
+    fn lookup_ignores_case_and_knows_untradeable_codes() {
+        assert_eq!(lookup_currency("eur").map(|c| c.numeric), Some(978));
+        assert_eq!(lookup_currency("Xau").map(|c| c.minor_units), Some(None));
+        assert_eq!(lookup_currency("EU"), None);
+        assert_eq!(lookup_currency(""), None);
+    }
+
+    #[test]
+    fn error_messages_name_the_code() {
+        assert_eq!(
+            CurrencyCode::parse("ABC").unwrap_err().to_string(),
+            "unknown ISO 4217 currency code 'ABC'"
+        );
+        assert_eq!(
+            CurrencyCode::parse("XAU").unwrap_err().to_string(),
+            "ISO 4217 code 'XAU' has no minor unit and cannot be used for prices"
+        );
+    }
+
+    #[test]
+    fn every_tradeable_code_parses_and_reports_its_info() {
+        for currency in all_currencies().iter().filter(|c| c.minor_units.is_some()) {
+            let code = CurrencyCode::parse(currency.code).expect("tradeable code parses");
+            assert_eq!(code.as_str(), currency.code);
+            assert_eq!(code.info(), currency);
+            assert_eq!(
+                code.minor_units(),
+                u32::from(currency.minor_units.unwrap_or(0))
+            );
+        }
+    }
+
+    #[test]
+    fn constants_agree_with_the_table() {
+        assert_eq!(CurrencyCode::EUR.info().numeric, 978);
+        assert_eq!(CurrencyCode::USD.info().numeric, 840);
+        assert_eq!(CurrencyCode::GBP.info().numeric, 826);
+        assert_eq!(CurrencyCode::CNY.info().numeric, 156);
+        assert_eq!(CurrencyCode::JPY.minor_units(), 0);
+    }
+
+    #[test]
+    fn display_debug_and_serde_use_the_code() {
+        assert_eq!(CurrencyCode::EUR.to_string(), "EUR");
+        assert_eq!(format!("{:?}", CurrencyCode::EUR), "EUR");
+        assert_eq!(
+            serde_json::to_string(&CurrencyCode::JPY).unwrap(),
+            "\"JPY\""
+        );
+        let parsed: CurrencyCode = serde_json::from_str("\"gbp\"").unwrap();
+        assert_eq!(parsed, CurrencyCode::GBP);
+        assert!(serde_json::from_str::<CurrencyCode>("\"XAU\"").is_err());
+        assert!(serde_json::from_str::<CurrencyCode>("42").is_err());
+    }
+
+    #[test]
+    fn schema_is_a_string() {
+        let schema =
+            serde_json::to_value(<CurrencyCode as utoipa::PartialSchema>::schema()).unwrap();
+        assert_eq!(schema["type"], "string");
+        assert_eq!(<CurrencyCode as utoipa::ToSchema>::name(), "CurrencyCode");
+    }
+}

@@ -1,10 +1,15 @@
 //! Silkroute's domain: the trade's value types and rules, kept pure so that every rule can be
 //! tested without a database, a clock or a network. Time is always passed in.
 
+pub mod catalog;
+pub mod category;
 pub mod country;
 pub mod currency;
 pub mod fx;
 pub mod hs;
 pub mod identifiers;
+pub mod ids;
 pub mod market;
 pub mod money;
+pub mod party;
+pub mod validation;

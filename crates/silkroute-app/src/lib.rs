@@ -1,0 +1,118 @@
+//! Silkroute's use cases: the one API that the HTTP layer, the web pages and the CLI call. It
+//! owns the clock and the store handle, checks who may do what, and leaves every trade rule to the
+//! domain crate.
+
+pub mod auth;
+mod catalog;
+pub mod clock;
+pub mod demo;
+mod error;
+mod idempotency;
+mod parties;
+mod reference;
+
+use std::sync::Arc;
+
+use silkroute_domain::fx::{FxPolicy, RateMode};
+use silkroute_store::Store;
+
+pub use auth::{Principal, Role};
+pub use catalog::{CatalogEntry, CatalogPrice, ProductListQuery};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use error::AppError;
+pub use parties::{BuyerInput, SellerInput};
+pub use reference::{ECB_SNAPSHOT, FxImportReport, MarketSummary, RuleLoadReport};
+pub use silkroute_store::{
+    IdempotencyClaim, IdempotentResponse, Page, PageRequest, RowCounts, StoreError,
+};
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Settings the binary reads from config and hands over once.
+#[derive(Clone, Debug)]
+pub struct AppConfig {
+    /// The FX policy for conversions a caller does not qualify (mode, gap limit).
+    pub fx_mode: RateMode,
+    pub fx_max_gap_days: u32,
+    /// Spread over the ECB mid rate on buyer-facing prices, in basis points.
+    pub buyer_spread_bps: u32,
+    /// Pins buyer-facing prices to the rates of this day instead of today's — for a demo or an
+    /// offline install whose newest rates are older than the gap limit. Every price still shows
+    /// the rate date it used, so nothing is silently stale.
+    pub pricing_date: Option<chrono::NaiveDate>,
+}
+
+impl Default for AppConfig {
+    fn default() -> AppConfig {
+        AppConfig {
+            fx_mode: RateMode::LastPublished,
+            fx_max_gap_days: 7,
+            buyer_spread_bps: 150,
+            pricing_date: None,
+        }
+    }
+}
+
+impl AppConfig {
+    pub fn fx_policy(&self, mode: Option<RateMode>, spread_bps: u32) -> FxPolicy {
+        FxPolicy {
+            mode: mode.unwrap_or(self.fx_mode),
+            max_gap_days: self.fx_max_gap_days,
+            spread_bps,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct App {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    config: AppConfig,
+}
+
+impl App {
+    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: AppConfig) -> App {
+        App {
+            store,
+            clock,
+            config,
+        }
+    }
+
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
+    pub fn config(&self) -> &AppConfig {
+        &self.config
+    }
+
+    /// Pins buyer-facing prices to a rate date (see [`AppConfig::pricing_date`]).
+    pub fn set_pricing_date(&mut self, date: Option<chrono::NaiveDate>) {
+        self.config.pricing_date = date;
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+
+    /// Applies migrations, then makes sure the shipped reference data (market rules, the FX
+    /// snapshot) is in the database: what `serve` and `migrate` do before anything else.
+    pub async fn prepare(&self) -> AppResult<Vec<String>> {
+        let applied = self.store.migrate().await?;
+        self.load_market_rules().await?;
+        if self.store.fx_coverage().await?.rates == 0 {
+            self.import_fx_csv(reference::ECB_SNAPSHOT, |_, _| {})
+                .await?;
+        }
+        Ok(applied)
+    }
+
+    pub async fn ready(&self) -> AppResult<()> {
+        Ok(self.store.ping().await?)
+    }
+
+    pub async fn row_counts(&self) -> AppResult<RowCounts> {
+        Ok(self.store.row_counts().await?)
+    }
+}

@@ -1,0 +1,97 @@
+//! Prefixed, sortable identifiers (`sel_01JD…`). The prefix tells a person and a log reader what
+//! kind of record an id names; parsing checks it so that a product id can never be used where a
+//! seller id is expected. Generating ids needs randomness and a clock, so it lives in the app.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Length of a ULID in Crockford base 32.
+const ULID_LEN: usize = 26;
+
+fn is_ulid(body: &str) -> bool {
+    body.len() == ULID_LEN
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b.is_ascii_uppercase() && !b"ILOU".contains(&b)))
+}
+
+macro_rules! prefixed_id {
+    ($name:ident, $prefix:literal, $what:literal) => {
+        #[doc = concat!("Identifier of a ", $what, ", written `", $prefix, "_<ULID>`.")]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            pub const PREFIX: &'static str = $prefix;
+
+            pub fn parse(value: &str) -> Result<$name, IdError> {
+                match value.strip_prefix(concat!($prefix, "_")) {
+                    Some(body) if is_ulid(body) => Ok($name(value.to_string())),
+                    _ => Err(IdError {
+                        expected: $what,
+                        prefix: $prefix,
+                        value: value.chars().take(64).collect(),
+                    }),
+                }
+            }
+
+            /// Builds an id from a freshly generated ULID string (the app's job).
+            pub fn from_ulid(ulid: &str) -> Result<$name, IdError> {
+                $name::parse(&format!(concat!($prefix, "_{}"), ulid))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = IdError;
+            fn try_from(value: String) -> Result<$name, IdError> {
+                $name::parse(&value)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+    };
+}
+
+prefixed_id!(SellerId, "sel", "seller");
+prefixed_id!(BuyerId, "buy", "buyer");
+prefixed_id!(ProductId, "prd", "product");
+prefixed_id!(TokenId, "tok", "token");
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{value}' is not a {expected} id (expected {prefix}_ followed by a 26-character ULID)")]
+pub struct IdError {
+    pub expected: &'static str,
+    pub prefix: &'static str,
+    pub value: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_check_their_prefix() {
+        let ulid = "01JD6Z0000000000000000000A";
+        assert!(SellerId::from_ulid(ulid).is_ok());
+        let seller = SellerId::from_ulid(ulid).unwrap();
+        assert!(ProductId::parse(seller.as_str()).is_err());
+        assert!(SellerId::parse("sel_short").is_err());
+        assert!(SellerId::parse("sel_01JD6Z000000000000000000IL").is_err());
+    }
+}

@@ -1,0 +1,94 @@
+//! The JSON API under `/api/v1`. Handlers translate HTTP into calls on the app and the app's
+//! answers into JSON; no trade rule is computed here. Cross-cutting concerns — problem+json,
+//! idempotency keys, request ids, metrics, body limits, timeouts — are layers around the routes.
+
+mod extract;
+mod idempotency;
+mod metrics;
+mod openapi;
+mod problem;
+mod routes;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request, StatusCode};
+use axum::middleware;
+use silkroute_app::App;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use openapi::openapi_document;
+pub use problem::{ApiError, PROBLEM_JSON};
+
+/// Limits the binary may tune.
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    pub body_limit_bytes: usize,
+    pub request_timeout: Duration,
+}
+
+impl Default for HttpConfig {
+    fn default() -> HttpConfig {
+        HttpConfig {
+            body_limit_bytes: 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub metrics: Arc<metrics::Metrics>,
+    pub config: HttpConfig,
+}
+
+#[derive(Clone, Default)]
+struct UlidRequestId;
+
+impl MakeRequestId for UlidRequestId {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        let id = ulid::Ulid::new().to_string();
+        axum::http::HeaderValue::from_str(&id)
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// Builds the whole HTTP surface around an app.
+pub fn router(app: App, config: HttpConfig) -> Router {
+    let state = AppState {
+        app,
+        metrics: Arc::new(metrics::Metrics::default()),
+        config: config.clone(),
+    };
+    let request_id = HeaderName::from_static("x-request-id");
+    let (api, _) = openapi::api_router().split_for_parts();
+    api.route("/api/v1/openapi.json", axum::routing::get(openapi::serve_openapi))
+        .fallback(routes::system::route_not_found)
+        .method_not_allowed_fallback(routes::system::method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotency_layer))
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            config.request_timeout,
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, UlidRequestId))
+        .with_state(state)
+}

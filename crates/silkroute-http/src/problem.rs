@@ -1,0 +1,166 @@
+//! RFC 9457 problem details: the only error shape the API returns. Which error type where:
+//! handlers return [`ApiError`]; app errors convert into it; unexpected store errors are logged
+//! with their cause chain and reach the client as a bare 500 without internals.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use silkroute_app::AppError;
+use silkroute_domain::validation::FieldError;
+use utoipa::ToSchema;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+const TYPE_BASE: &str = "https://silkroute.dev/problems/";
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub slug: &'static str,
+    pub title: &'static str,
+    pub detail: String,
+    pub errors: Vec<FieldError>,
+}
+
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        slug: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> ApiError {
+        ApiError {
+            status,
+            slug,
+            title,
+            detail: detail.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn bad_request(detail: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "malformed-request",
+            "Malformed request",
+            detail,
+        )
+    }
+
+    pub fn invalid(errors: Vec<FieldError>) -> ApiError {
+        let detail = errors
+            .iter()
+            .map(|error| format!("{}: {}", error.field, error.message))
+            .collect::<Vec<_>>()
+            .join("; ");
+        ApiError {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            slug: "validation",
+            title: "Invalid input",
+            detail,
+            errors,
+        }
+    }
+
+    pub fn field(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::invalid(vec![FieldError::new(field, message)])
+    }
+
+    pub fn malformed_field(field: &str, message: impl Into<String>) -> ApiError {
+        let mut error = ApiError::field(field, message);
+        error.status = StatusCode::BAD_REQUEST;
+        error.slug = "malformed-request";
+        error.title = "Malformed request";
+        error
+    }
+
+    pub fn not_found(what: &str) -> ApiError {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not-found",
+            "Not found",
+            format!("{what} not found"),
+        )
+    }
+
+    pub fn unauthenticated() -> ApiError {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthenticated",
+            "Authentication required",
+            "send a valid token as `Authorization: Bearer <token>`",
+        )
+    }
+
+    pub fn into_problem(self) -> Problem {
+        Problem {
+            problem_type: format!("{TYPE_BASE}{}", self.slug),
+            title: self.title.to_string(),
+            status: self.status.as_u16(),
+            detail: self.detail,
+            errors: self.errors,
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> ApiError {
+        match error {
+            AppError::Invalid(errors) => ApiError::invalid(errors),
+            AppError::NotFound(what) => ApiError::not_found(what),
+            AppError::Unauthenticated => ApiError::unauthenticated(),
+            AppError::Forbidden(why) => {
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Forbidden", why)
+            }
+            AppError::Conflict(why) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", "Conflict", why)
+            }
+            AppError::Unavailable(why) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unavailable",
+                "Not available for the request",
+                why,
+            ),
+            AppError::Store(store_error) => {
+                let mut chain = store_error.to_string();
+                let mut source = std::error::Error::source(&store_error);
+                while let Some(cause) = source {
+                    chain.push_str(": ");
+                    chain.push_str(&cause.to_string());
+                    source = cause.source();
+                }
+                tracing::error!(error = %chain, "store failure");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Internal error",
+                    "the request could not be completed; it was logged",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status;
+        let body = serde_json::to_vec(&self.into_problem()).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        response
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,79 @@
+//! API tokens: admins issue and revoke them.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use silkroute_app::Role;
+use utoipa::ToSchema;
+
+use crate::AppState;
+use crate::extract::{ApiJson, Caller};
+use crate::problem::{ApiError, ApiResult};
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    /// `admin`, `seller` or `buyer`.
+    pub role: String,
+    pub seller_id: Option<String>,
+    pub buyer_id: Option<String>,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    pub id: String,
+    pub role: String,
+    pub seller_id: Option<String>,
+    pub buyer_id: Option<String>,
+    pub label: String,
+    /// The secret; shown once, stored only as a hash.
+    pub token: String,
+}
+
+/// Issue a token (admin).
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = TokenRequest,
+    responses((status = 201, body = TokenResponse), (status = 422, body = crate::problem::Problem)))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    ApiJson(request): ApiJson<TokenRequest>,
+) -> ApiResult<(StatusCode, Json<TokenResponse>)> {
+    caller.require_admin()?;
+    let role = Role::parse(&request.role)
+        .ok_or_else(|| ApiError::field("role", "must be admin, seller or buyer"))?;
+    let issued = state
+        .app
+        .create_token(
+            role,
+            request.seller_id.as_deref(),
+            request.buyer_id.as_deref(),
+            request.label.as_deref().unwrap_or(""),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TokenResponse {
+            id: issued.id,
+            role: issued.role.as_str().to_string(),
+            seller_id: issued.seller_id,
+            buyer_id: issued.buyer_id,
+            label: issued.label,
+            token: issued.token,
+        }),
+    ))
+}
+
+/// Revoke a token (admin).
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "auth",
+    params(("id" = String, Path, description = "token id")),
+    responses((status = 204), (status = 404, body = crate::problem::Problem)))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    state.app.revoke_token(&caller, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,160 @@
+//! The server backend: PostgreSQL. The schema runs unchanged on Citus — seller-owned tables lead
+//! their keys with `seller_id`, reference tables are small — and row locks (`FOR UPDATE`) are used
+//! where a read decides a write.
+
+mod catalog;
+mod idempotency;
+mod parties;
+mod reference;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use silkroute_store::{RowCounts, Store, StoreError, StoreResult};
+use sqlx::Row;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Names of the migrations this backend ships, in order (checked against SQLite's).
+pub fn migration_names() -> Vec<String> {
+    MIGRATOR
+        .iter()
+        .map(|migration| format!("{:04}_{}", migration.version, migration.description))
+        .collect()
+}
+
+pub(crate) fn backend_error(error: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(database_error) = &error
+        && database_error.is_unique_violation()
+    {
+        return StoreError::Conflict(database_error.message().to_string());
+    }
+    StoreError::Backend(Box::new(error))
+}
+
+#[derive(Clone)]
+pub struct PostgresStore {
+    pub(crate) pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to a `postgres://` URL; `search_path` confines the store to one schema, which is
+    /// how the tests give every run a fresh database.
+    pub async fn connect(url: &str, search_path: Option<&str>) -> StoreResult<PostgresStore> {
+        let mut options = PgConnectOptions::from_str(url).map_err(backend_error)?;
+        if let Some(schema) = search_path {
+            options = options.options([("search_path", schema)]);
+        }
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(backend_error)?;
+        Ok(PostgresStore { pool })
+    }
+
+    /// Creates a schema (for tests and multi-tenant installs) on the given URL.
+    pub async fn create_schema(url: &str, schema: &str) -> StoreResult<()> {
+        if !schema
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(StoreError::Conflict(format!(
+                "invalid schema name {schema}"
+            )));
+        }
+        let store = PostgresStore::connect(url, None).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "CREATE SCHEMA IF NOT EXISTS {schema}"
+        )))
+        .execute(&store.pool)
+        .await
+        .map_err(backend_error)?;
+        store.pool.close().await;
+        Ok(())
+    }
+
+    pub async fn drop_schema(&self, schema: &str) -> StoreResult<()> {
+        if !schema
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            return Err(StoreError::Conflict(format!(
+                "invalid schema name {schema}"
+            )));
+        }
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DROP SCHEMA IF EXISTS {schema} CASCADE"
+        )))
+        .execute(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn migrate(&self) -> StoreResult<Vec<String>> {
+        let before = applied_versions(&self.pool).await?;
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|error| StoreError::Backend(Box::new(error)))?;
+        Ok(MIGRATOR
+            .iter()
+            .filter(|migration| !before.contains(&migration.version))
+            .map(|migration| format!("{:04}_{}", migration.version, migration.description))
+            .collect())
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        Ok(())
+    }
+
+    async fn row_counts(&self) -> StoreResult<RowCounts> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM sellers), (SELECT COUNT(*) FROM buyers), \
+             (SELECT COUNT(*) FROM products), (SELECT COUNT(*) FROM fx_rates), \
+             (SELECT COUNT(*) FROM market_rules)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        Ok(RowCounts {
+            sellers: row.try_get(0).map_err(backend_error)?,
+            buyers: row.try_get(1).map_err(backend_error)?,
+            products: row.try_get(2).map_err(backend_error)?,
+            fx_rates: row.try_get(3).map_err(backend_error)?,
+            market_rules: row.try_get(4).map_err(backend_error)?,
+        })
+    }
+}
+
+async fn applied_versions(pool: &PgPool) -> StoreResult<Vec<i64>> {
+    let exists: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM information_schema.tables \
+         WHERE table_schema = current_schema() AND table_name = '_sqlx_migrations')",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(backend_error)?;
+    if !exists {
+        return Ok(Vec::new());
+    }
+    sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+        .fetch_all(pool)
+        .await
+        .map_err(backend_error)
+}

@@ -1,0 +1,167 @@
+//! Products on SQLite. Every seller-scoped statement carries `seller_id` in its `WHERE` clause.
+
+use async_trait::async_trait;
+use silkroute_domain::catalog::Product;
+use silkroute_domain::ids::{ProductId, SellerId};
+use silkroute_store::rows::ProductRow;
+use silkroute_store::{CatalogStore, Page, PageRequest, ProductFilter, StoreResult};
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use crate::{SqliteStore, backend_error};
+
+const PRODUCT_COLUMNS: &str = "seller_id, product_id, sku, titles, category, hs_code, \
+    origin_country, weight_g, length_mm, width_mm, height_mm, gtin, currency, base_price_minor, \
+    unit_cost_minor, moq, tier_prices, market_prices, status, created_at, updated_at";
+
+fn product_from_row(row: &SqliteRow) -> StoreResult<Product> {
+    ProductRow {
+        seller_id: row.try_get("seller_id").map_err(backend_error)?,
+        product_id: row.try_get("product_id").map_err(backend_error)?,
+        sku: row.try_get("sku").map_err(backend_error)?,
+        titles: row.try_get("titles").map_err(backend_error)?,
+        category: row.try_get("category").map_err(backend_error)?,
+        hs_code: row.try_get("hs_code").map_err(backend_error)?,
+        origin_country: row.try_get("origin_country").map_err(backend_error)?,
+        weight_g: row.try_get("weight_g").map_err(backend_error)?,
+        length_mm: row.try_get("length_mm").map_err(backend_error)?,
+        width_mm: row.try_get("width_mm").map_err(backend_error)?,
+        height_mm: row.try_get("height_mm").map_err(backend_error)?,
+        gtin: row.try_get("gtin").map_err(backend_error)?,
+        currency: row.try_get("currency").map_err(backend_error)?,
+        base_price_minor: row.try_get("base_price_minor").map_err(backend_error)?,
+        unit_cost_minor: row.try_get("unit_cost_minor").map_err(backend_error)?,
+        moq: row.try_get("moq").map_err(backend_error)?,
+        tier_prices: row.try_get("tier_prices").map_err(backend_error)?,
+        market_prices: row.try_get("market_prices").map_err(backend_error)?,
+        status: row.try_get("status").map_err(backend_error)?,
+        created_at: row.try_get("created_at").map_err(backend_error)?,
+        updated_at: row.try_get("updated_at").map_err(backend_error)?,
+    }
+    .into_product()
+}
+
+#[async_trait]
+impl CatalogStore for SqliteStore {
+    async fn insert_products(&self, products: &[Product]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(backend_error)?;
+        for product in products {
+            let row = ProductRow::from_product(product)?;
+            sqlx::query(
+                "INSERT INTO products (seller_id, product_id, sku, titles, category, hs_code, \
+                 origin_country, weight_g, length_mm, width_mm, height_mm, gtin, currency, \
+                 base_price_minor, unit_cost_minor, moq, tier_prices, market_prices, status, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, \
+                 $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
+            )
+            .bind(row.seller_id)
+            .bind(row.product_id)
+            .bind(row.sku)
+            .bind(row.titles)
+            .bind(row.category)
+            .bind(row.hs_code)
+            .bind(row.origin_country)
+            .bind(row.weight_g)
+            .bind(row.length_mm)
+            .bind(row.width_mm)
+            .bind(row.height_mm)
+            .bind(row.gtin)
+            .bind(row.currency)
+            .bind(row.base_price_minor)
+            .bind(row.unit_cost_minor)
+            .bind(row.moq)
+            .bind(row.tier_prices)
+            .bind(row.market_prices)
+            .bind(row.status)
+            .bind(row.created_at)
+            .bind(row.updated_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_error)?;
+        }
+        tx.commit().await.map_err(backend_error)
+    }
+
+    async fn update_product(&self, product: &Product) -> StoreResult<bool> {
+        let row = ProductRow::from_product(product)?;
+        let result = sqlx::query(
+            "UPDATE products SET sku = $3, titles = $4, category = $5, hs_code = $6, \
+             origin_country = $7, weight_g = $8, length_mm = $9, width_mm = $10, \
+             height_mm = $11, gtin = $12, currency = $13, base_price_minor = $14, \
+             unit_cost_minor = $15, moq = $16, tier_prices = $17, market_prices = $18, \
+             status = $19, updated_at = $20 WHERE seller_id = $1 AND product_id = $2",
+        )
+        .bind(row.seller_id)
+        .bind(row.product_id)
+        .bind(row.sku)
+        .bind(row.titles)
+        .bind(row.category)
+        .bind(row.hs_code)
+        .bind(row.origin_country)
+        .bind(row.weight_g)
+        .bind(row.length_mm)
+        .bind(row.width_mm)
+        .bind(row.height_mm)
+        .bind(row.gtin)
+        .bind(row.currency)
+        .bind(row.base_price_minor)
+        .bind(row.unit_cost_minor)
+        .bind(row.moq)
+        .bind(row.tier_prices)
+        .bind(row.market_prices)
+        .bind(row.status)
+        .bind(row.updated_at)
+        .execute(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        Ok(result.rows_affected() == 1)
+    }
+
+    async fn get_product(
+        &self,
+        seller: Option<&SellerId>,
+        id: &ProductId,
+    ) -> StoreResult<Option<Product>> {
+        let sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE product_id = $1 \
+             AND ($2 IS NULL OR seller_id = $2)"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.as_str())
+            .bind(seller.map(|seller| seller.as_str()))
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        row.as_ref().map(product_from_row).transpose()
+    }
+
+    async fn list_products(
+        &self,
+        filter: &ProductFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Product>> {
+        let sql = format!(
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE product_id > $1 \
+             AND ($2 IS NULL OR seller_id = $2) AND ($3 IS NULL OR category = $3) \
+             AND ($4 = 0 OR status = 'active') ORDER BY product_id LIMIT $5"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(page.after.clone().unwrap_or_default())
+            .bind(filter.seller_id.as_ref().map(|seller| seller.as_str()))
+            .bind(filter.category.as_deref())
+            .bind(i64::from(filter.active_only))
+            .bind(i64::from(page.limit) + 1)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        let products = rows
+            .iter()
+            .map(product_from_row)
+            .collect::<StoreResult<_>>()?;
+        Ok(Page::from_rows(
+            products,
+            page.limit,
+            |product: &Product| product.id.to_string(),
+        ))
+    }
+}

@@ -1,0 +1,124 @@
+//! The embedded default backend: one SQLite file in WAL mode with foreign keys on. Writes are
+//! serialised by SQLite itself; `BEGIN IMMEDIATE` is used where a read decides a write, so that
+//! two writers never both pass a check.
+
+mod catalog;
+mod idempotency;
+mod parties;
+mod reference;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use silkroute_store::{RowCounts, Store, StoreError, StoreResult};
+use sqlx::Row;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Names of the migrations this backend ships, in order (checked against PostgreSQL's).
+pub fn migration_names() -> Vec<String> {
+    MIGRATOR
+        .iter()
+        .map(|migration| format!("{:04}_{}", migration.version, migration.description))
+        .collect()
+}
+
+pub(crate) fn backend_error(error: sqlx::Error) -> StoreError {
+    if let sqlx::Error::Database(database_error) = &error
+        && database_error.is_unique_violation()
+    {
+        return StoreError::Conflict(database_error.message().to_string());
+    }
+    StoreError::Backend(Box::new(error))
+}
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    pub(crate) pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database named by a `sqlite://path` URL.
+    pub async fn connect(url: &str) -> StoreResult<SqliteStore> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(backend_error)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // An acknowledged write must survive a power cut: FULL syncs the WAL on commit.
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(backend_error)?;
+        Ok(SqliteStore { pool })
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn migrate(&self) -> StoreResult<Vec<String>> {
+        let before = applied_versions(&self.pool).await?;
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|error| StoreError::Backend(Box::new(error)))?;
+        Ok(MIGRATOR
+            .iter()
+            .filter(|migration| !before.contains(&migration.version))
+            .map(|migration| format!("{:04}_{}", migration.version, migration.description))
+            .collect())
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(backend_error)?;
+        Ok(())
+    }
+
+    async fn row_counts(&self) -> StoreResult<RowCounts> {
+        let row = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM sellers), (SELECT COUNT(*) FROM buyers), \
+             (SELECT COUNT(*) FROM products), (SELECT COUNT(*) FROM fx_rates), \
+             (SELECT COUNT(*) FROM market_rules)",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        Ok(RowCounts {
+            sellers: row.try_get(0).map_err(backend_error)?,
+            buyers: row.try_get(1).map_err(backend_error)?,
+            products: row.try_get(2).map_err(backend_error)?,
+            fx_rates: row.try_get(3).map_err(backend_error)?,
+            market_rules: row.try_get(4).map_err(backend_error)?,
+        })
+    }
+}
+
+async fn applied_versions(pool: &SqlitePool) -> StoreResult<Vec<i64>> {
+    let exists: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_one(pool)
+    .await
+    .map_err(backend_error)?;
+    if exists == 0 {
+        return Ok(Vec::new());
+    }
+    sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+        .fetch_all(pool)
+        .await
+        .map_err(backend_error)
+}

@@ -1,0 +1,496 @@
+//! The conformance story: every store method, driven the same way on each backend, with the
+//! results compared to what the trait promises.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use rust_decimal::Decimal;
+use silkroute_domain::catalog::{DimensionsMm, MarketPrice, Product, ProductStatus, TierPrice};
+use silkroute_domain::country::CountryCode;
+use silkroute_domain::currency::CurrencyCode;
+use silkroute_domain::fx::PublishedRate;
+use silkroute_domain::hs::HsCode;
+use silkroute_domain::identifiers::Gtin;
+use silkroute_domain::ids::{BuyerId, ProductId, SellerId, TokenId};
+use silkroute_domain::market::{embedded_rule_files, parse_rule_file};
+use silkroute_domain::money::Money;
+use silkroute_domain::party::{BusinessModel, Buyer, BuyerKind, Seller};
+use silkroute_store::{
+    IdempotencyClaim, IdempotentResponse, PageRequest, ProductFilter, Store, StoreError,
+    TokenRecord,
+};
+
+fn at(day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, day, 12, 0, 0)
+        .single()
+        .expect("valid time")
+}
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("valid date")
+}
+
+/// Deterministic ULID-shaped ids: a counter in Crockford base 32.
+pub fn test_ulid(n: u64) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let mut out = vec![b'0'; 26];
+    let mut value = n;
+    for slot in out.iter_mut().rev() {
+        *slot = ALPHABET[(value % 32) as usize];
+        value /= 32;
+    }
+    out[0] = b'0';
+    String::from_utf8(out).expect("ascii")
+}
+
+pub fn seller(n: u64, country: &str, currency: &str) -> Seller {
+    Seller {
+        id: SellerId::from_ulid(&test_ulid(n)).expect("id"),
+        name: format!("Seller {n}"),
+        country: CountryCode::parse(country).expect("country"),
+        business_model: BusinessModel::B2c,
+        settlement_currency: CurrencyCode::parse(currency).expect("currency"),
+        commission_bps: 800,
+        time_zone: "Asia/Shanghai".to_string(),
+        created_at: at(1),
+    }
+}
+
+pub fn product(n: u64, seller: &Seller, sku: &str) -> Product {
+    let currency = seller.settlement_currency;
+    let mut titles = BTreeMap::new();
+    titles.insert("en".to_string(), format!("Cotton T-Shirt {n}"));
+    titles.insert("de".to_string(), format!("Baumwoll-T-Shirt {n}"));
+    Product {
+        id: ProductId::from_ulid(&test_ulid(n)).expect("id"),
+        seller_id: seller.id.clone(),
+        sku: sku.to_string(),
+        titles,
+        category: "apparel.tops".to_string(),
+        hs_code: HsCode::parse("6109.10").expect("hs"),
+        origin_country: seller.country,
+        weight_g: 180,
+        dimensions_mm: DimensionsMm {
+            length: 300,
+            width: 200,
+            height: 30,
+        },
+        gtin: Some(Gtin::parse("4006381333931").expect("gtin")),
+        base_price: Money::from_minor(1_999, currency),
+        unit_cost: Money::from_minor(800, currency),
+        moq: 1,
+        tier_prices: vec![TierPrice {
+            min_quantity: 10,
+            unit_price: Money::from_minor(1_799, currency),
+        }],
+        market_prices: vec![MarketPrice {
+            market: CountryCode::parse("DE").expect("country"),
+            price: Money::from_minor(2_499, CurrencyCode::EUR),
+        }],
+        status: ProductStatus::Active,
+        created_at: at(2),
+        updated_at: at(2),
+    }
+}
+
+pub async fn run(store: Arc<dyn Store>) {
+    migrations_are_idempotent(&*store).await;
+    fx_rates(&*store).await;
+    market_rules(&*store).await;
+    parties(&*store).await;
+    catalog(&*store).await;
+    tokens(&*store).await;
+    idempotency(&*store).await;
+}
+
+async fn migrations_are_idempotent(store: &dyn Store) {
+    assert!(store.migrate().await.expect("migrate again").is_empty());
+    store.ping().await.expect("ping");
+}
+
+async fn fx_rates(store: &dyn Store) {
+    let usd = CurrencyCode::USD;
+    let jpy = CurrencyCode::JPY;
+    let rates = vec![
+        PublishedRate {
+            currency: usd,
+            date: date("2024-03-14"),
+            per_eur: "1.0925".parse().expect("d"),
+        },
+        PublishedRate {
+            currency: usd,
+            date: date("2024-03-15"),
+            per_eur: "1.0890".parse().expect("d"),
+        },
+        PublishedRate {
+            currency: jpy,
+            date: date("2024-03-15"),
+            per_eur: "161.69".parse().expect("d"),
+        },
+    ];
+    assert_eq!(store.upsert_fx_rates(&rates).await.expect("upsert"), 3);
+    // Re-importing the same day replaces, never duplicates.
+    let corrected = vec![PublishedRate {
+        currency: usd,
+        date: date("2024-03-15"),
+        per_eur: "1.0891".parse().expect("d"),
+    }];
+    store
+        .upsert_fx_rates(&corrected)
+        .await
+        .expect("upsert again");
+
+    let saturday = store
+        .latest_fx_rate(usd, date("2024-03-16"))
+        .await
+        .expect("latest");
+    let saturday = saturday.expect("a rate on or before Saturday");
+    assert_eq!(saturday.date, date("2024-03-15"));
+    assert_eq!(saturday.per_eur, "1.0891".parse::<Decimal>().expect("d"));
+    assert!(
+        store
+            .latest_fx_rate(usd, date("2024-03-13"))
+            .await
+            .expect("latest")
+            .is_none()
+    );
+
+    let published = store
+        .fx_rates_published(date("2024-03-17"))
+        .await
+        .expect("published");
+    assert_eq!(published.len(), 2);
+    assert!(published.iter().all(|rate| rate.date == date("2024-03-15")));
+
+    let coverage = store.fx_coverage().await.expect("coverage");
+    assert_eq!(coverage.rates, 3);
+    assert_eq!(coverage.currencies, 2);
+    assert_eq!(coverage.first_date, Some(date("2024-03-14")));
+    assert_eq!(coverage.last_date, Some(date("2024-03-15")));
+}
+
+async fn market_rules(store: &dyn Store) {
+    let mut rules = Vec::new();
+    for (name, text) in embedded_rule_files() {
+        rules.extend(parse_rule_file(name, text).expect("shipped rules parse"));
+    }
+    let written = store.replace_market_rules(&rules).await.expect("replace");
+    assert_eq!(written as usize, rules.len());
+    // Replacing twice leaves one copy.
+    store
+        .replace_market_rules(&rules)
+        .await
+        .expect("replace again");
+    let mut stored = store.market_rules().await.expect("read");
+    let mut expected = rules.clone();
+    let key = |rule: &silkroute_domain::market::MarketRule| (rule.id.clone(), rule.version);
+    stored.sort_by_key(key);
+    expected.sort_by_key(key);
+    assert_eq!(stored, expected);
+}
+
+async fn parties(store: &dyn Store) {
+    let sellers: Vec<Seller> = (1..=5).map(|n| seller(n, "CN", "CNY")).collect();
+    store.insert_sellers(&sellers).await.expect("sellers");
+    assert_eq!(
+        store.get_seller(&sellers[2].id).await.expect("get"),
+        Some(sellers[2].clone())
+    );
+    let missing = SellerId::from_ulid(&test_ulid(999)).expect("id");
+    assert!(store.get_seller(&missing).await.expect("get").is_none());
+
+    // A duplicate in a batch rolls the whole batch back.
+    let batch = vec![seller(6, "US", "USD"), seller(1, "US", "USD")];
+    assert!(matches!(
+        store.insert_sellers(&batch).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(store.get_seller(&batch[0].id).await.expect("get").is_none());
+
+    let first = store
+        .list_sellers(&PageRequest::first(2))
+        .await
+        .expect("page 1");
+    assert_eq!(first.items.len(), 2);
+    let second = store
+        .list_sellers(&PageRequest {
+            after: first.next_cursor.clone(),
+            limit: 2,
+        })
+        .await
+        .expect("page 2");
+    let third = store
+        .list_sellers(&PageRequest {
+            after: second.next_cursor.clone(),
+            limit: 2,
+        })
+        .await
+        .expect("page 3");
+    assert_eq!(third.items.len(), 1);
+    assert!(third.next_cursor.is_none());
+    let walked: Vec<_> = first
+        .items
+        .iter()
+        .chain(&second.items)
+        .chain(&third.items)
+        .map(|s| s.id.clone())
+        .collect();
+    assert_eq!(
+        walked,
+        sellers.iter().map(|s| s.id.clone()).collect::<Vec<_>>()
+    );
+
+    let buyer = Buyer {
+        id: BuyerId::from_ulid(&test_ulid(1)).expect("id"),
+        name: "Erika Mustermann".to_string(),
+        country: CountryCode::parse("DE").expect("country"),
+        kind: BuyerKind::Business,
+        vat_id: Some("DE136695976".to_string()),
+        created_at: at(3),
+    };
+    store
+        .insert_buyers(std::slice::from_ref(&buyer))
+        .await
+        .expect("buyer");
+    assert_eq!(
+        store.get_buyer(&buyer.id).await.expect("get"),
+        Some(buyer.clone())
+    );
+    let buyers = store
+        .list_buyers(&PageRequest::default())
+        .await
+        .expect("list");
+    assert_eq!(buyers.items, vec![buyer]);
+}
+
+async fn catalog(store: &dyn Store) {
+    let owner = seller(1, "CN", "CNY");
+    let other = seller(2, "CN", "CNY");
+    let shirt = product(10, &owner, "TS-001");
+    let mut mug = product(11, &owner, "MUG-001");
+    mug.category = "home.kitchen".to_string();
+    mug.gtin = None;
+    mug.status = ProductStatus::Archived;
+    store
+        .insert_products(&[shirt.clone(), mug.clone()])
+        .await
+        .expect("insert");
+
+    // Same SKU for the same seller is a conflict, and nothing of the batch is written.
+    let clash = vec![product(12, &owner, "NEW-1"), product(13, &owner, "TS-001")];
+    assert!(matches!(
+        store.insert_products(&clash).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(
+        store
+            .get_product(None, &clash[0].id)
+            .await
+            .expect("get")
+            .is_none()
+    );
+    // Another seller may use the same SKU.
+    store
+        .insert_products(&[product(14, &other, "TS-001")])
+        .await
+        .expect("same sku elsewhere");
+
+    assert_eq!(
+        store
+            .get_product(Some(&owner.id), &shirt.id)
+            .await
+            .expect("get"),
+        Some(shirt.clone())
+    );
+    assert_eq!(
+        store.get_product(None, &shirt.id).await.expect("get"),
+        Some(shirt.clone())
+    );
+    assert!(
+        store
+            .get_product(Some(&other.id), &shirt.id)
+            .await
+            .expect("get")
+            .is_none(),
+        "the tenant wall"
+    );
+
+    let mut renamed = shirt.clone();
+    renamed
+        .titles
+        .insert("en".to_string(), "Organic Cotton T-Shirt".to_string());
+    renamed.updated_at = at(4);
+    assert!(store.update_product(&renamed).await.expect("update"));
+    let mut foreign = renamed.clone();
+    foreign.seller_id = other.id.clone();
+    assert!(
+        !store
+            .update_product(&foreign)
+            .await
+            .expect("foreign update"),
+        "the tenant wall"
+    );
+    assert_eq!(
+        store.get_product(None, &shirt.id).await.expect("get"),
+        Some(renamed)
+    );
+
+    let own = store
+        .list_products(
+            &ProductFilter {
+                seller_id: Some(owner.id.clone()),
+                ..ProductFilter::default()
+            },
+            &PageRequest::default(),
+        )
+        .await
+        .expect("own list");
+    assert_eq!(own.items.len(), 2);
+    let active = store
+        .list_products(
+            &ProductFilter {
+                active_only: true,
+                ..ProductFilter::default()
+            },
+            &PageRequest::default(),
+        )
+        .await
+        .expect("active");
+    assert_eq!(
+        active.items.len(),
+        2,
+        "archived products are not in the catalog"
+    );
+    let kitchen = store
+        .list_products(
+            &ProductFilter {
+                category: Some("home.kitchen".to_string()),
+                ..ProductFilter::default()
+            },
+            &PageRequest::default(),
+        )
+        .await
+        .expect("category");
+    assert_eq!(
+        kitchen
+            .items
+            .iter()
+            .map(|p| p.id.clone())
+            .collect::<Vec<_>>(),
+        vec![mug.id]
+    );
+}
+
+async fn tokens(store: &dyn Store) {
+    let owner = seller(1, "CN", "CNY");
+    let token = TokenRecord {
+        id: TokenId::from_ulid(&test_ulid(1)).expect("id"),
+        token_hash: "ab".repeat(32),
+        role: "seller".to_string(),
+        seller_id: Some(owner.id.clone()),
+        buyer_id: None,
+        label: "shop".to_string(),
+        created_at: at(5),
+        revoked_at: None,
+    };
+    store.insert_token(&token).await.expect("insert token");
+    assert_eq!(
+        store
+            .find_token_by_hash(&token.token_hash)
+            .await
+            .expect("find"),
+        Some(token.clone())
+    );
+    assert!(
+        store
+            .find_token_by_hash("missing")
+            .await
+            .expect("find")
+            .is_none()
+    );
+    assert!(store.revoke_token(&token.id, at(6)).await.expect("revoke"));
+    assert!(
+        !store
+            .revoke_token(&token.id, at(7))
+            .await
+            .expect("revoke twice")
+    );
+    let revoked = store
+        .find_token_by_hash(&token.token_hash)
+        .await
+        .expect("find")
+        .expect("still there");
+    assert_eq!(revoked.revoked_at, Some(at(6)));
+}
+
+async fn idempotency(store: &dyn Store) {
+    let now = at(8);
+    assert_eq!(
+        store
+            .claim_idempotency_key("caller", "k1", "h1", now)
+            .await
+            .expect("claim"),
+        IdempotencyClaim::Claimed
+    );
+    assert_eq!(
+        store
+            .claim_idempotency_key("caller", "k1", "h1", now)
+            .await
+            .expect("claim"),
+        IdempotencyClaim::InProgress
+    );
+    let response = IdempotentResponse {
+        status: 201,
+        body: "{\"id\":1}".to_string(),
+    };
+    store
+        .complete_idempotency_key("caller", "k1", &response)
+        .await
+        .expect("complete");
+    assert_eq!(
+        store
+            .claim_idempotency_key("caller", "k1", "h1", now)
+            .await
+            .expect("replay"),
+        IdempotencyClaim::Replay(response)
+    );
+    assert_eq!(
+        store
+            .claim_idempotency_key("caller", "k1", "h2", now)
+            .await
+            .expect("mismatch"),
+        IdempotencyClaim::Mismatch
+    );
+    // Keys are per caller.
+    assert_eq!(
+        store
+            .claim_idempotency_key("other", "k1", "h2", now)
+            .await
+            .expect("claim"),
+        IdempotencyClaim::Claimed
+    );
+    // A released claim can be taken again; a completed one cannot be released.
+    store
+        .release_idempotency_key("other", "k1")
+        .await
+        .expect("release");
+    assert_eq!(
+        store
+            .claim_idempotency_key("other", "k1", "h3", now)
+            .await
+            .expect("claim"),
+        IdempotencyClaim::Claimed
+    );
+    store
+        .release_idempotency_key("caller", "k1")
+        .await
+        .expect("release completed");
+    assert!(matches!(
+        store
+            .claim_idempotency_key("caller", "k1", "h1", now)
+            .await
+            .expect("replay"),
+        IdempotencyClaim::Replay(_)
+    ));
+}

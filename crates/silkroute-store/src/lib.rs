@@ -1,0 +1,119 @@
+//! The storage boundary. The app talks to persistence only through these traits, so the same
+//! use cases run on the embedded SQLite file and on a PostgreSQL server; only the two store crates
+//! contain SQL.
+//!
+//! Which error type where: backends map driver errors into [`StoreError`]; a unique-key clash is
+//! [`StoreError::Conflict`] (the app turns it into a 409 or a field error), anything else is
+//! [`StoreError::Backend`] with its cause kept for the logs, never for the client.
+
+mod error;
+mod page;
+mod records;
+pub mod rows;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use silkroute_domain::catalog::Product;
+use silkroute_domain::currency::CurrencyCode;
+use silkroute_domain::fx::PublishedRate;
+use silkroute_domain::ids::{BuyerId, ProductId, SellerId, TokenId};
+use silkroute_domain::market::MarketRule;
+use silkroute_domain::party::{Buyer, Seller};
+
+pub use error::StoreError;
+pub use page::{Page, PageRequest};
+pub use records::{
+    FxCoverage, IdempotencyClaim, IdempotentResponse, ProductFilter, RowCounts, TokenRecord,
+};
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Reference data every market shares: FX rates and dated market rules (replicated tables under
+/// Citus).
+#[async_trait]
+pub trait ReferenceStore: Send + Sync {
+    /// Inserts or replaces rates; returns how many rows were written.
+    async fn upsert_fx_rates(&self, rates: &[PublishedRate]) -> StoreResult<u64>;
+    /// The newest published rate on or before `date`: the input of both FX modes.
+    async fn latest_fx_rate(
+        &self,
+        currency: CurrencyCode,
+        on_or_before: NaiveDate,
+    ) -> StoreResult<Option<PublishedRate>>;
+    /// Every rate of the newest publication day on or before `date`.
+    async fn fx_rates_published(&self, on_or_before: NaiveDate) -> StoreResult<Vec<PublishedRate>>;
+    async fn fx_coverage(&self) -> StoreResult<FxCoverage>;
+    /// Replaces the whole rule set in one transaction, so a market never sees half a file.
+    async fn replace_market_rules(&self, rules: &[MarketRule]) -> StoreResult<u64>;
+    async fn market_rules(&self) -> StoreResult<Vec<MarketRule>>;
+}
+
+#[async_trait]
+pub trait PartyStore: Send + Sync {
+    async fn insert_sellers(&self, sellers: &[Seller]) -> StoreResult<()>;
+    async fn get_seller(&self, id: &SellerId) -> StoreResult<Option<Seller>>;
+    async fn list_sellers(&self, page: &PageRequest) -> StoreResult<Page<Seller>>;
+    async fn insert_buyers(&self, buyers: &[Buyer]) -> StoreResult<()>;
+    async fn get_buyer(&self, id: &BuyerId) -> StoreResult<Option<Buyer>>;
+    async fn list_buyers(&self, page: &PageRequest) -> StoreResult<Page<Buyer>>;
+}
+
+/// Products are seller-owned: every read and write that a seller makes names its seller id, and
+/// the backends put it in the `WHERE` clause, so a foreign product is simply not found.
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
+    /// Inserts all products or none; a duplicate (seller, sku) is a conflict.
+    async fn insert_products(&self, products: &[Product]) -> StoreResult<()>;
+    /// Replaces a product's fields; false when the (seller, id) pair does not exist.
+    async fn update_product(&self, product: &Product) -> StoreResult<bool>;
+    async fn get_product(
+        &self,
+        seller: Option<&SellerId>,
+        id: &ProductId,
+    ) -> StoreResult<Option<Product>>;
+    async fn list_products(
+        &self,
+        filter: &ProductFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Product>>;
+}
+
+#[async_trait]
+pub trait AuthStore: Send + Sync {
+    async fn insert_token(&self, token: &TokenRecord) -> StoreResult<()>;
+    async fn find_token_by_hash(&self, token_hash: &str) -> StoreResult<Option<TokenRecord>>;
+    async fn revoke_token(&self, id: &TokenId, at: DateTime<Utc>) -> StoreResult<bool>;
+}
+
+/// Remembers responses to POSTs by `Idempotency-Key`, per caller, so a retried request returns
+/// the first outcome instead of doing the work twice.
+#[async_trait]
+pub trait IdempotencyStore: Send + Sync {
+    /// Claims the key or reports what an earlier request with it did.
+    async fn claim_idempotency_key(
+        &self,
+        scope: &str,
+        key: &str,
+        request_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<IdempotencyClaim>;
+    async fn complete_idempotency_key(
+        &self,
+        scope: &str,
+        key: &str,
+        response: &IdempotentResponse,
+    ) -> StoreResult<()>;
+    /// Releases a claim whose request failed unexpectedly, so that a retry may run it.
+    async fn release_idempotency_key(&self, scope: &str, key: &str) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait Store:
+    ReferenceStore + PartyStore + CatalogStore + AuthStore + IdempotencyStore + Send + Sync
+{
+    fn backend(&self) -> &'static str;
+    /// Applies pending forward-only migrations; returns the names applied now.
+    async fn migrate(&self) -> StoreResult<Vec<String>>;
+    async fn ping(&self) -> StoreResult<()>;
+    async fn row_counts(&self) -> StoreResult<RowCounts>;
+}

@@ -1,0 +1,378 @@
+//! What each subcommand does. Errors carry their exit code: 2 for bad usage or input, 1 for
+//! failures, 0 for success.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use silkroute_app::demo::DemoOptions;
+use silkroute_app::{App, AppConfig, AppError, Role, SystemClock};
+use silkroute_domain::fx::RateMode;
+use silkroute_domain::identifiers::{IdentifierKind, validate};
+use silkroute_http::HttpConfig;
+
+use crate::cli::{Cli, Command, ConfigCommand, DemoArgs, FxCommand, ServeArgs, TokenCommand};
+use crate::config::{self, Config};
+
+/// Bad usage or input: exit code 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+pub fn exit_code_for(error: &anyhow::Error) -> u8 {
+    if error.downcast_ref::<UsageError>().is_some() {
+        return 2;
+    }
+    match error.downcast_ref::<AppError>() {
+        Some(AppError::Invalid(_) | AppError::NotFound(_) | AppError::Unavailable(_)) => 2,
+        _ => 1,
+    }
+}
+
+fn app_error(error: AppError) -> anyhow::Error {
+    if let AppError::Invalid(errors) = &error {
+        let lines = errors
+            .iter()
+            .map(|error| {
+                if error.field.is_empty() {
+                    error.message.clone()
+                } else {
+                    format!("{}: {}", error.field, error.message)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        return anyhow::Error::new(error).context(lines);
+    }
+    anyhow::Error::new(error)
+}
+
+fn app_config(config: &Config) -> AppConfig {
+    AppConfig {
+        fx_mode: RateMode::LastPublished,
+        fx_max_gap_days: config.fx_max_gap_days,
+        buyer_spread_bps: config.buyer_spread_bps,
+        pricing_date: None,
+    }
+}
+
+async fn open_app(config: &Config) -> anyhow::Result<App> {
+    let store = crate::store::open(&config.database_url).await?;
+    Ok(App::new(store, Arc::new(SystemClock), app_config(config)))
+}
+
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    if let Ok(style) = ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len} ({elapsed})")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let config = config::load(cli.config.as_deref(), cli.database_url.clone())?;
+    match cli.command {
+        Command::Serve(args) => serve(&config, args).await,
+        Command::Migrate => {
+            let app = open_app(&config).await?;
+            let applied = app.prepare().await.map_err(app_error)?;
+            if cli.json {
+                println!("{}", serde_json::json!({ "applied": applied }));
+            } else if applied.is_empty() {
+                println!("database is up to date");
+            } else {
+                for name in applied {
+                    println!("applied {name}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo(args) => {
+            let app = open_app(&config).await?;
+            app.prepare().await.map_err(app_error)?;
+            run_demo(&app, &args, cli.json).await?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Fx { command } => fx(&config, command, cli.json).await,
+        Command::Validate { kind, value } => {
+            let Some(kind) = IdentifierKind::parse(&kind) else {
+                let kinds = IdentifierKind::all()
+                    .iter()
+                    .map(|k| k.as_str())
+                    .collect::<Vec<_>>();
+                return Err(UsageError(format!(
+                    "unknown identifier kind '{kind}': use one of {}",
+                    kinds.join(", ")
+                ))
+                .into());
+            };
+            let validation = validate(kind, &value);
+            if cli.json {
+                println!("{}", serde_json::to_string(&validation)?);
+            } else if validation.valid {
+                println!(
+                    "valid {} {}",
+                    kind.as_str(),
+                    validation.normalized.as_deref().unwrap_or(&value)
+                );
+            } else {
+                println!(
+                    "invalid {}: {}",
+                    kind.as_str(),
+                    validation.reason.as_deref().unwrap_or("not valid")
+                );
+            }
+            Ok(if validation.valid {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    role,
+                    seller,
+                    buyer,
+                    label,
+                },
+        } => {
+            let role = Role::parse(&role).ok_or_else(|| {
+                UsageError(format!("unknown role '{role}': use admin, seller or buyer"))
+            })?;
+            let app = open_app(&config).await?;
+            app.prepare().await.map_err(app_error)?;
+            let issued = app
+                .create_token(role, seller.as_deref(), buyer.as_deref(), &label)
+                .await
+                .map_err(app_error)?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&issued)?);
+            } else {
+                println!("{}", issued.token);
+                eprintln!(
+                    "token {} ({}) created; the secret above is shown only once",
+                    issued.id,
+                    role.as_str()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Config {
+            command: ConfigCommand::Example,
+        } => {
+            print!("{}", config::EXAMPLE);
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn fx(config: &Config, command: FxCommand, json: bool) -> anyhow::Result<ExitCode> {
+    let app = open_app(config).await?;
+    app.prepare().await.map_err(app_error)?;
+    match command {
+        FxCommand::Import { file } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|error| UsageError(format!("cannot read {}: {error}", file.display())))?;
+            let bar = progress_bar(json);
+            bar.set_message("rates");
+            let report = app
+                .import_fx_csv(&text, |done, total| {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                })
+                .await
+                .map_err(app_error)?;
+            bar.finish_and_clear();
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!(
+                    "imported {} rates for {} currencies, {} to {}",
+                    report.rates, report.currencies, report.first_date, report.last_date
+                );
+                if !report.skipped_currencies.is_empty() {
+                    println!(
+                        "skipped retired currencies: {}",
+                        report.skipped_currencies.join(", ")
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        FxCommand::Convert {
+            amount,
+            from,
+            to,
+            date,
+            mode,
+        } => {
+            let date = date
+                .map(|text| {
+                    chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                        .map_err(|_| UsageError(format!("date '{text}' is not YYYY-MM-DD")))
+                })
+                .transpose()?;
+            let mode = match mode.as_deref() {
+                None => None,
+                Some("strict") => Some(RateMode::Strict),
+                Some("last_published") => Some(RateMode::LastPublished),
+                Some(other) => {
+                    return Err(UsageError(format!(
+                        "mode '{other}': use strict or last_published"
+                    ))
+                    .into());
+                }
+            };
+            let conversion = app
+                .convert(&amount, &from, &to, date, mode, None)
+                .await
+                .map_err(app_error)?;
+            if json {
+                println!("{}", serde_json::to_string(&conversion)?);
+            } else {
+                println!(
+                    "{} = {} (rate {}, ECB {})",
+                    conversion.from, conversion.to, conversion.rate, conversion.rate_date
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn run_demo(app: &App, args: &DemoArgs, quiet: bool) -> anyhow::Result<()> {
+    let options = DemoOptions {
+        sellers: args.sellers,
+        products_per_seller: args.products_per_seller,
+        buyers: args.buyers,
+        seed: args.seed,
+    };
+    let bar = progress_bar(quiet);
+    let started = Instant::now();
+    let report = app
+        .generate_demo(&options, |stage, done, total| {
+            bar.set_message(stage.to_string());
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .await
+        .map_err(app_error)?;
+    bar.finish_and_clear();
+    if quiet {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!(
+            "demo: {} sellers in {} countries, {} products, {} buyers in {} countries ({:.1} s)",
+            report.sellers,
+            report.seller_countries,
+            report.products,
+            report.buyers,
+            report.buyer_countries,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(())
+}
+
+async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SILKROUTE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if std::env::var("SILKROUTE_LOG_FORMAT").as_deref() == Ok("json") {
+        let _ = builder.json().try_init();
+    } else {
+        let _ = builder.try_init();
+    }
+    let mut app = open_app(config).await?;
+    let applied = app.prepare().await.map_err(app_error)?;
+    for name in applied {
+        tracing::info!(migration = %name, "applied migration");
+    }
+    let bind = args.bind.unwrap_or(config.bind);
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let address = listener.local_addr()?;
+    if args.demo {
+        if app.row_counts().await.map_err(app_error)?.sellers == 0 {
+            eprintln!("seeding the demo marketplace…");
+            run_demo(
+                &app,
+                &DemoArgs {
+                    sellers: 200,
+                    products_per_seller: 100,
+                    buyers: 2_000,
+                    seed: 42,
+                },
+                false,
+            )
+            .await?;
+        }
+        let admin = app
+            .create_token(Role::Admin, None, None, "demo admin")
+            .await
+            .map_err(app_error)?;
+        let first_seller = app
+            .list_sellers(
+                &app.authenticate(&admin.token).await.map_err(app_error)?,
+                &silkroute_app::PageRequest::first(1),
+            )
+            .await
+            .map_err(app_error)?
+            .items
+            .into_iter()
+            .next();
+        let newest = app.fx_coverage().await.map_err(app_error)?.last_date;
+        let today = chrono::Utc::now().date_naive();
+        if let Some(newest) = newest
+            && (today - newest).num_days() > i64::from(config.fx_max_gap_days)
+        {
+            eprintln!(
+                "note: the newest FX rates are from {newest}; demo prices use that day's rates \
+                 (import the ECB daily file with `silkroute fx import` for today's)"
+            );
+            app.set_pricing_date(Some(newest));
+        }
+        println!("admin token:  {}", admin.token);
+        if let Some(seller) = first_seller {
+            let token = app
+                .create_token(Role::Seller, Some(seller.id.as_str()), None, "demo seller")
+                .await
+                .map_err(app_error)?;
+            println!(
+                "seller token: {} (seller {}, {})",
+                token.token, seller.id, seller.name
+            );
+        }
+    }
+    println!("Silkroute listening on http://{address}");
+    println!("try: curl 'http://{address}/api/v1/catalog?market=DE&limit=3'");
+    let router = silkroute_http::router(
+        app,
+        HttpConfig {
+            body_limit_bytes: config.body_limit_bytes,
+            request_timeout: Duration::from_secs(config.request_timeout_seconds),
+        },
+    );
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .context("server failed")?;
+    Ok(ExitCode::SUCCESS)
+}

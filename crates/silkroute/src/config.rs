@@ -1,0 +1,97 @@
+//! Configuration, loaded once: defaults, then an optional TOML file, then `SILKROUTE_…`
+//! environment variables and flags. Each crate receives its own small config from here.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Deserialize;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://silkroute.db";
+
+#[derive(Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub database_url: String,
+    pub bind: SocketAddr,
+    pub fx_max_gap_days: u32,
+    pub buyer_spread_bps: u32,
+    pub body_limit_bytes: usize,
+    pub request_timeout_seconds: u64,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            database_url: DEFAULT_DATABASE_URL.to_string(),
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            fx_max_gap_days: 7,
+            buyer_spread_bps: 150,
+            body_limit_bytes: 1024 * 1024,
+            request_timeout_seconds: 30,
+        }
+    }
+}
+
+/// The database URL may carry a password: never print it.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact(&self.database_url))
+            .field("bind", &self.bind)
+            .field("fx_max_gap_days", &self.fx_max_gap_days)
+            .field("buyer_spread_bps", &self.buyer_spread_bps)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Hides the password part of `scheme://user:password@host`.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &credentials[..colon],
+                    &url[at..]
+                ),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+pub fn load(file: Option<&Path>, database_url: Option<String>) -> anyhow::Result<Config> {
+    let mut config = match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read config file {}", path.display()))?;
+            toml::from_str(&text)
+                .with_context(|| format!("invalid config file {}", path.display()))?
+        }
+        None => Config::default(),
+    };
+    if let Some(url) = database_url {
+        config.database_url = url;
+    }
+    Ok(config)
+}
+
+pub const EXAMPLE: &str = r#"# silkroute.toml — every key is optional; shown with its default.
+# Environment variables override the file: SILKROUTE_DATABASE_URL, SILKROUTE_BIND.
+
+# sqlite://FILE (embedded, default) or postgres://user:password@host/db
+database_url = "sqlite://silkroute.db"
+bind = "127.0.0.1:8080"
+
+# last_published FX mode: a rate older than this many days is an error, never a stale price.
+fx_max_gap_days = 7
+# Spread over the ECB mid rate on buyer-facing catalog prices, in basis points.
+buyer_spread_bps = 150
+
+body_limit_bytes = 1048576
+request_timeout_seconds = 30
+"#;

@@ -1,0 +1,35 @@
+//! The `silkroute` binary: parses the command line, loads configuration, picks the storage
+//! backend from the database URL and wires app, HTTP and CLI together. Nothing else lives here.
+
+#![forbid(unsafe_code)]
+
+mod cli;
+mod commands;
+mod config;
+mod store;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start the runtime: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(error) => {
+            let code = commands::exit_code_for(&error);
+            eprintln!("error: {error:#}");
+            ExitCode::from(code)
+        }
+    }
+}

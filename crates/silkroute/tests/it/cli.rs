@@ -1,0 +1,165 @@
+//! The CLI as an operator uses it: the real binary, real files, exit codes.
+
+use std::process::{Command, Output};
+
+use silkroute_store_tests::TestDatabase;
+
+fn silkroute(args: &[&str], database_url: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_silkroute"))
+        .args(args)
+        .env("SILKROUTE_DATABASE_URL", database_url)
+        .env_remove("SILKROUTE_CONFIG")
+        .output()
+        .expect("run silkroute")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn validate_reports_and_exits_by_outcome() {
+    let url = "sqlite::memory:";
+    let ok = silkroute(&["validate", "gtin", "4006381333931"], url);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    assert!(text(&ok).contains("valid gtin 4006381333931"));
+    let bad = silkroute(&["validate", "s10", "RR123456784CN"], url);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad).contains("invalid s10"));
+    let json = silkroute(&["--json", "validate", "iso6346", "CSQU3054383"], url);
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    assert_eq!(value["valid"], true);
+    let unknown = silkroute(&["validate", "isbn", "1"], url);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(text(&unknown).contains("unknown identifier kind"));
+    let usage = silkroute(&["validate"], url);
+    assert_eq!(usage.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn migrate_import_convert_token_and_demo_on_every_backend() {
+    for database in TestDatabase::all().await {
+        let url = database.url.clone();
+        let migrate = silkroute(&["migrate"], &url);
+        assert_eq!(migrate.status.code(), Some(0), "{}", text(&migrate));
+        let again = silkroute(&["migrate"], &url);
+        assert!(text(&again).contains("up to date"), "{}", text(&again));
+
+        // Import a daily ECB file as published (newest first, trailing commas, N/A).
+        let dir = std::env::temp_dir().join(format!("silkroute-cli-{}", ulid::Ulid::new()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let daily = dir.join("eurofxref.csv");
+        std::fs::write(
+            &daily,
+            "Date,USD,JPY,BGN,ISK,\n2026-11-20,1.1500,180.00,N/A,140.1,\n2026-11-19,1.1450,179.50,N/A,N/A,\n",
+        )
+        .expect("write");
+        let import = silkroute(&["fx", "import", daily.to_str().expect("path")], &url);
+        assert_eq!(import.status.code(), Some(0), "{}", text(&import));
+        assert!(
+            text(&import).contains("imported 5 rates"),
+            "{}",
+            text(&import)
+        );
+        let convert = silkroute(
+            &[
+                "--json",
+                "fx",
+                "convert",
+                "100",
+                "EUR",
+                "USD",
+                "--date",
+                "2026-11-22",
+            ],
+            &url,
+        );
+        assert_eq!(convert.status.code(), Some(0), "{}", text(&convert));
+        let value: serde_json::Value = serde_json::from_slice(&convert.stdout).expect("json");
+        assert_eq!(value["to"]["amount"], "115.00");
+        assert_eq!(value["rate_date"], "2026-11-20");
+        let strict = silkroute(
+            &[
+                "fx",
+                "convert",
+                "100",
+                "EUR",
+                "USD",
+                "--date",
+                "2026-11-22",
+                "--mode",
+                "strict",
+            ],
+            &url,
+        );
+        assert_eq!(strict.status.code(), Some(2), "{}", text(&strict));
+        let missing = silkroute(&["fx", "import", "/nonexistent.csv"], &url);
+        assert_eq!(missing.status.code(), Some(2));
+        let garbage = dir.join("garbage.csv");
+        std::fs::write(&garbage, "Date,USD,\n2026-11-20,abc,\n").expect("write");
+        let rejected = silkroute(&["fx", "import", garbage.to_str().expect("path")], &url);
+        assert_eq!(rejected.status.code(), Some(2), "{}", text(&rejected));
+
+        // Tokens.
+        let admin = silkroute(&["token", "create", "--role", "admin"], &url);
+        assert_eq!(admin.status.code(), Some(0), "{}", text(&admin));
+        assert!(String::from_utf8_lossy(&admin.stdout).starts_with("srk_"));
+        let orphan = silkroute(&["token", "create", "--role", "seller"], &url);
+        assert_eq!(orphan.status.code(), Some(2), "{}", text(&orphan));
+        let wrong_role = silkroute(&["token", "create", "--role", "king"], &url);
+        assert_eq!(wrong_role.status.code(), Some(2));
+
+        // A small demo, deterministic per seed.
+        let demo = silkroute(
+            &[
+                "--json",
+                "demo",
+                "--sellers",
+                "12",
+                "--products-per-seller",
+                "5",
+                "--buyers",
+                "300",
+                "--seed",
+                "7",
+            ],
+            &url,
+        );
+        assert_eq!(demo.status.code(), Some(0), "{}", text(&demo));
+        let report: serde_json::Value = serde_json::from_slice(&demo.stdout).expect("json");
+        assert_eq!(report["sellers"], 12);
+        assert_eq!(report["products"], 60);
+        assert!(
+            report["buyer_countries"].as_u64().unwrap_or_default() >= 30,
+            "{report}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        database.cleanup().await;
+    }
+}
+
+#[test]
+fn config_example_parses_and_bad_urls_are_usage_errors() {
+    let example = silkroute(&["config", "example"], "sqlite::memory:");
+    assert_eq!(example.status.code(), Some(0));
+    let path = std::env::temp_dir().join(format!("silkroute-{}.toml", ulid::Ulid::new()));
+    std::fs::write(&path, &example.stdout).expect("write");
+    let with_config = Command::new(env!("CARGO_BIN_EXE_silkroute"))
+        .args([
+            "--config",
+            path.to_str().expect("path"),
+            "validate",
+            "gtin",
+            "96385074",
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(with_config.status.code(), Some(0), "{}", text(&with_config));
+    let _ = std::fs::remove_file(&path);
+    let bad_url = silkroute(&["migrate"], "mysql://nope");
+    assert_eq!(bad_url.status.code(), Some(2), "{}", text(&bad_url));
+}

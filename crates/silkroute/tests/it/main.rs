@@ -1,0 +1,10 @@
+//! Black-box tests through the HTTP API and the CLI, on SQLite and (when configured) PostgreSQL.
+//! One test binary keeps link time low.
+
+mod api_catalog;
+mod api_conventions;
+mod api_reference;
+mod cli;
+mod support;
+mod tenants;
+mod tidy;

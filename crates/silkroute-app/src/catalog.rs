@@ -256,10 +256,10 @@ impl App {
                 None => {
                     let from = product.base_price.currency();
                     let from_leg = match legs.get(&from) {
-                        Some(leg) => leg.clone(),
+                        Some(leg) => *leg,
                         None => {
                             let leg = self.fx_leg(from, date, &policy).await?;
-                            legs.insert(from, leg.clone());
+                            legs.insert(from, leg);
                             leg
                         }
                     };

@@ -55,6 +55,9 @@ pub struct DemoReport {
 /// prefixes and time zones.
 struct Origin {
     country: &'static str,
+    /// What sellers from here settle in: the local currency, or USD where the ECB publishes no
+    /// rate for it (Vietnamese exporters invoice in dollars).
+    settlement: &'static str,
     weight: u32,
     gs1_prefix: &'static str,
     time_zone: &'static str,
@@ -64,6 +67,7 @@ struct Origin {
 const ORIGINS: &[Origin] = &[
     Origin {
         country: "CN",
+        settlement: "CNY",
         weight: 40,
         gs1_prefix: "693",
         time_zone: "Asia/Shanghai",
@@ -78,6 +82,7 @@ const ORIGINS: &[Origin] = &[
     },
     Origin {
         country: "US",
+        settlement: "USD",
         weight: 12,
         gs1_prefix: "081",
         time_zone: "America/New_York",
@@ -85,6 +90,7 @@ const ORIGINS: &[Origin] = &[
     },
     Origin {
         country: "DE",
+        settlement: "EUR",
         weight: 8,
         gs1_prefix: "400",
         time_zone: "Europe/Berlin",
@@ -92,6 +98,7 @@ const ORIGINS: &[Origin] = &[
     },
     Origin {
         country: "GB",
+        settlement: "GBP",
         weight: 7,
         gs1_prefix: "501",
         time_zone: "Europe/London",
@@ -99,6 +106,7 @@ const ORIGINS: &[Origin] = &[
     },
     Origin {
         country: "JP",
+        settlement: "JPY",
         weight: 6,
         gs1_prefix: "490",
         time_zone: "Asia/Tokyo",
@@ -106,6 +114,7 @@ const ORIGINS: &[Origin] = &[
     },
     Origin {
         country: "KR",
+        settlement: "KRW",
         weight: 6,
         gs1_prefix: "880",
         time_zone: "Asia/Seoul",
@@ -113,6 +122,7 @@ const ORIGINS: &[Origin] = &[
     },
     Origin {
         country: "TR",
+        settlement: "TRY",
         weight: 6,
         gs1_prefix: "869",
         time_zone: "Europe/Istanbul",
@@ -120,6 +130,7 @@ const ORIGINS: &[Origin] = &[
     },
     Origin {
         country: "IN",
+        settlement: "INR",
         weight: 6,
         gs1_prefix: "890",
         time_zone: "Asia/Kolkata",
@@ -127,6 +138,7 @@ const ORIGINS: &[Origin] = &[
     },
     Origin {
         country: "VN",
+        settlement: "USD",
         weight: 5,
         gs1_prefix: "893",
         time_zone: "Asia/Ho_Chi_Minh",
@@ -134,6 +146,7 @@ const ORIGINS: &[Origin] = &[
     },
     Origin {
         country: "IT",
+        settlement: "EUR",
         weight: 4,
         gs1_prefix: "800",
         time_zone: "Europe/Rome",
@@ -324,6 +337,31 @@ fn leaf_categories() -> Vec<&'static Category> {
 }
 
 impl App {
+    /// The newest day on which every demo currency has a published rate, so that all prices
+    /// are converted at rates of one day.
+    async fn demo_rate_date(&self) -> AppResult<chrono::NaiveDate> {
+        let today = self.now().date_naive();
+        let mut newest_common: Option<chrono::NaiveDate> = None;
+        for origin in ORIGINS {
+            let currency = CurrencyCode::parse(origin.settlement)
+                .map_err(|e| AppError::Unavailable(e.to_string()))?;
+            if currency == CurrencyCode::EUR {
+                continue;
+            }
+            let latest = self
+                .store
+                .latest_fx_rate(currency, today)
+                .await?
+                .ok_or_else(|| {
+                    AppError::Unavailable(format!(
+                        "no {currency} rate loaded: run `silkroute fx import`"
+                    ))
+                })?;
+            newest_common = Some(newest_common.map_or(latest.date, |date| date.min(latest.date)));
+        }
+        newest_common.ok_or_else(|| AppError::Unavailable("no FX rates loaded".into()))
+    }
+
     /// Builds the demo marketplace; `progress(stage, done, total)` follows each stage.
     pub async fn generate_demo(
         &self,
@@ -343,10 +381,8 @@ impl App {
         let epoch = Utc
             .with_ymd_and_hms(2024, 11, 1, 0, 0, 0)
             .single()
-            .unwrap_or_else(Utc::now);
-        let rate_date = self.store.fx_coverage().await?.last_date.ok_or_else(|| {
-            AppError::Unavailable("no FX rates loaded: run `silkroute fx import`".into())
-        })?;
+            .unwrap_or_else(|| self.now());
+        let rate_date = self.demo_rate_date().await?;
         let policy = self.config.fx_policy(None, 0);
         let usd_leg = self.fx_leg(CurrencyCode::USD, rate_date, &policy).await?;
         let categories = leaf_categories();
@@ -368,11 +404,8 @@ impl App {
             let origin = pick_weighted(&mut rng, ORIGINS, |origin| origin.weight);
             let country = CountryCode::parse(origin.country)
                 .map_err(|e| AppError::Unavailable(e.to_string()))?;
-            let currency = country
-                .info()
-                .currency
-                .and_then(|code| CurrencyCode::parse(code).ok())
-                .unwrap_or(CurrencyCode::USD);
+            let currency = CurrencyCode::parse(origin.settlement)
+                .map_err(|e| AppError::Unavailable(e.to_string()))?;
             let business_model = match rng.random_range(0..10) {
                 0..=5 => BusinessModel::B2c,
                 6 | 7 => BusinessModel::B2b,
@@ -407,10 +440,10 @@ impl App {
                 .unwrap_or(&ORIGINS[0]);
             let currency = seller.settlement_currency;
             let to_leg = match seller_legs.get(&currency) {
-                Some(leg) => Clone::clone(leg),
+                Some(leg) => *leg,
                 None => {
                     let leg = self.fx_leg(currency, rate_date, &policy).await?;
-                    seller_legs.insert(currency, leg.clone());
+                    seller_legs.insert(currency, leg);
                     leg
                 }
             };

@@ -11,9 +11,14 @@ use axum::response::Response;
 
 use crate::AppState;
 
+/// (method, route, status).
+type RequestKey = (String, String, u16);
+/// (count, total seconds).
+type RequestTally = (u64, f64);
+
 #[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), (u64, f64)>>,
+    requests: Mutex<BTreeMap<RequestKey, RequestTally>>,
 }
 
 impl Metrics {

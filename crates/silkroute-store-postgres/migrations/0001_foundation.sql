@@ -18,7 +18,7 @@ CREATE TABLE market_rules (
     effective_from  DATE NOT NULL,
     effective_to    DATE,
     body            TEXT NOT NULL,
-    PRIMARY KEY (rule_id, version)
+    PRIMARY KEY (rule_id, country, version)
 );
 
 CREATE TABLE sellers (

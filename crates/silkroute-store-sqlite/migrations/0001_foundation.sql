@@ -17,7 +17,7 @@ CREATE TABLE market_rules (
     effective_from  TEXT NOT NULL,
     effective_to    TEXT,
     body            TEXT NOT NULL,
-    PRIMARY KEY (rule_id, version)
+    PRIMARY KEY (rule_id, country, version)
 );
 
 CREATE TABLE sellers (

@@ -135,7 +135,7 @@ async fn bad_listings_are_rejected_field_by_field_and_write_nothing() {
     for app in TestApp::all().await {
         let (_, seller) = app.seller("Yiwu Jade", "CN").await;
         let cases = [
-            ("hs_code", json!("999999")),
+            ("hs_code", json!("000000")),
             ("hs_code", json!("61")),
             ("gtin", json!("4006381333932")),
             ("weight_g", json!(-1)),

@@ -130,7 +130,7 @@ async fn conventions_hold_on_every_backend() {
         // Failed requests are replayed as failures, too.
         let bad_key = [("idempotency-key", "bad-1")];
         let mut bad = shirt("BAD");
-        bad["hs_code"] = json!("000000");
+        bad["hs_code"] = json!("000001");
         let failed = app
             .request(
                 "POST",

@@ -105,7 +105,11 @@ impl IdempotencyStore for SqliteStore {
         let stored_hash: String = row.try_get("request_hash").map_err(backend_error)?;
         let status: Option<i64> = row.try_get("response_status").map_err(backend_error)?;
         let body: Option<String> = row.try_get("response_body").map_err(backend_error)?;
-        Ok(classify(stored_hash == request_hash, status, body))
+        Ok(IdempotencyClaim::from_stored(
+            stored_hash == request_hash,
+            status,
+            body,
+        ))
     }
 
     async fn complete_idempotency_key(
@@ -139,16 +143,5 @@ impl IdempotencyStore for SqliteStore {
         .await
         .map_err(backend_error)?;
         Ok(())
-    }
-}
-
-fn classify(same_request: bool, status: Option<i64>, body: Option<String>) -> IdempotencyClaim {
-    match (same_request, status, body) {
-        (false, _, _) => IdempotencyClaim::Mismatch,
-        (true, Some(status), Some(body)) => IdempotencyClaim::Replay(IdempotentResponse {
-            status: u16::try_from(status).unwrap_or(500),
-            body,
-        }),
-        (true, _, _) => IdempotencyClaim::InProgress,
     }
 }

@@ -36,6 +36,25 @@ pub enum IdempotencyClaim {
     InProgress,
 }
 
+impl IdempotencyClaim {
+    /// Classifies an existing key row: another body is a mismatch, a stored response a replay,
+    /// a row without one a request still in flight.
+    pub fn from_stored(
+        same_request: bool,
+        status: Option<i64>,
+        body: Option<String>,
+    ) -> IdempotencyClaim {
+        match (same_request, status, body) {
+            (false, _, _) => IdempotencyClaim::Mismatch,
+            (true, Some(status), Some(body)) => IdempotencyClaim::Replay(IdempotentResponse {
+                status: u16::try_from(status).unwrap_or(500),
+                body,
+            }),
+            (true, _, _) => IdempotencyClaim::InProgress,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ProductFilter {
     pub seller_id: Option<SellerId>,

@@ -45,6 +45,11 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Measure performance against the configured database (seeded with the demo if empty).
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
     /// Configuration.
     Config {
         #[command(subcommand)]
@@ -110,4 +115,17 @@ pub enum TokenCommand {
 pub enum ConfigCommand {
     /// Print a commented example configuration file.
     Example,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Catalog page latency over HTTP on loopback (p50/p90/p99).
+    Catalog {
+        #[arg(long, default_value_t = 2_000)]
+        requests: usize,
+        #[arg(long, default_value_t = 50)]
+        page_size: u32,
+        #[arg(long, default_value = "DE")]
+        market: String,
+    },
 }

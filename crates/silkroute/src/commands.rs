@@ -13,7 +13,9 @@ use silkroute_domain::fx::RateMode;
 use silkroute_domain::identifiers::{IdentifierKind, validate};
 use silkroute_http::HttpConfig;
 
-use crate::cli::{Cli, Command, ConfigCommand, DemoArgs, FxCommand, ServeArgs, TokenCommand};
+use crate::cli::{
+    BenchCommand, Cli, Command, ConfigCommand, DemoArgs, FxCommand, ServeArgs, TokenCommand,
+};
 use crate::config::{self, Config};
 
 /// Bad usage or input: exit code 2.
@@ -167,6 +169,55 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     "token {} ({}) created; the secret above is shown only once",
                     issued.id,
                     role.as_str()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench {
+            command:
+                BenchCommand::Catalog {
+                    requests,
+                    page_size,
+                    market,
+                },
+        } => {
+            if requests == 0 || !(1..=500).contains(&page_size) {
+                return Err(
+                    UsageError("--requests must be > 0 and --page-size 1–500".into()).into(),
+                );
+            }
+            let mut app = open_app(&config).await?;
+            app.prepare().await.map_err(app_error)?;
+            if app.row_counts().await.map_err(app_error)?.sellers == 0 {
+                run_demo(
+                    &app,
+                    &DemoArgs {
+                        sellers: 200,
+                        products_per_seller: 100,
+                        buyers: 2_000,
+                        seed: 42,
+                    },
+                    cli.json,
+                )
+                .await?;
+            }
+            // The snapshot's newest rates may be older than the gap limit: price at that day.
+            app.set_pricing_date(app.fx_coverage().await.map_err(app_error)?.last_date);
+            let report = crate::bench::catalog(app, requests, page_size, &market).await?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!(
+                    "catalog ({}, {} products, page {}): p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms, {:.0} req/s over {} requests",
+                    report.backend,
+                    report.products,
+                    report.page_size,
+                    report.p50_ms,
+                    report.p90_ms,
+                    report.p99_ms,
+                    report.max_ms,
+                    report.requests_per_second,
+                    report.requests
                 );
             }
             Ok(ExitCode::SUCCESS)

@@ -5,6 +5,7 @@ mod api_catalog;
 mod api_conventions;
 mod api_reference;
 mod cli;
+mod demo;
 mod support;
 mod tenants;
 mod tidy;

@@ -140,10 +140,26 @@ impl CatalogStore for PostgresStore {
         filter: &ProductFilter,
         page: &PageRequest,
     ) -> StoreResult<Page<Product>> {
+        // Only the filters in use go into the text: a catch-all `($2 IS NULL OR …)` makes
+        // PostgreSQL's generic plan scan and sort the table instead of walking the id index.
+        let mut conditions = String::from("product_id > $1");
+        if filter.seller_id.is_some() {
+            conditions.push_str(" AND seller_id = $2");
+        } else {
+            conditions.push_str(" AND $2::text IS NULL");
+        }
+        if filter.category.is_some() {
+            conditions.push_str(" AND category = $3");
+        } else {
+            conditions.push_str(" AND $3::text IS NULL");
+        }
+        if filter.active_only {
+            conditions.push_str(" AND status = 'active' AND $4");
+        } else {
+            conditions.push_str(" AND NOT $4");
+        }
         let sql = format!(
-            "SELECT {PRODUCT_COLUMNS} FROM products WHERE product_id > $1 \
-             AND ($2::text IS NULL OR seller_id = $2) AND ($3::text IS NULL OR category = $3) \
-             AND (NOT $4 OR status = 'active') ORDER BY product_id LIMIT $5"
+            "SELECT {PRODUCT_COLUMNS} FROM products WHERE {conditions} ORDER BY product_id LIMIT $5"
         );
         let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(page.after.clone().unwrap_or_default())

@@ -38,6 +38,14 @@ pub enum Command {
         #[command(subcommand)]
         command: FxCommand,
     },
+    /// Show a destination market's tax, duty and de minimis rules in force on a day.
+    Market {
+        /// ISO 3166-1 alpha-2 country code.
+        country: String,
+        /// YYYY-MM-DD (default today).
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Check an identifier: gtin, sscc, s10, iso6346, awb, ioss, eu_vat.
     Validate { kind: String, value: String },
     /// API tokens.

@@ -109,6 +109,46 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Fx { command } => fx(&config, command, cli.json).await,
+        Command::Market { country, date } => {
+            let date = parse_cli_date(date)?;
+            let app = open_app(&config).await?;
+            app.prepare().await.map_err(app_error)?;
+            let view = app.market(&country, date).await.map_err(app_error)?;
+            if cli.json {
+                println!("{}", serde_json::to_string(&view)?);
+            } else {
+                println!(
+                    "{} ({}) on {}: {} market, currency {}",
+                    view.name,
+                    view.country,
+                    view.date,
+                    if view.profile == silkroute_domain::market::MarketProfile::Curated {
+                        "curated"
+                    } else {
+                        "generic"
+                    },
+                    view.currency
+                        .map(|c| c.as_str().to_string())
+                        .unwrap_or_else(|| "none".into())
+                );
+                for rule in &view.rules {
+                    println!(
+                        "  {:<22} {:<40} v{} from {}{}",
+                        rule.kind(),
+                        rule.id,
+                        rule.version,
+                        rule.effective_from,
+                        rule.effective_to
+                            .map(|to| format!(" to {to}"))
+                            .unwrap_or_default()
+                    );
+                }
+                for note in &view.notes {
+                    println!("  note: {note}");
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Validate { kind, value } => {
             let Some(kind) = IdentifierKind::parse(&kind) else {
                 let kinds = IdentifierKind::all()
@@ -271,12 +311,7 @@ async fn fx(config: &Config, command: FxCommand, json: bool) -> anyhow::Result<E
             date,
             mode,
         } => {
-            let date = date
-                .map(|text| {
-                    chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
-                        .map_err(|_| UsageError(format!("date '{text}' is not YYYY-MM-DD")))
-                })
-                .transpose()?;
+            let date = parse_cli_date(date)?;
             let mode = match mode.as_deref() {
                 None => None,
                 Some("strict") => Some(RateMode::Strict),
@@ -303,6 +338,14 @@ async fn fx(config: &Config, command: FxCommand, json: bool) -> anyhow::Result<E
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn parse_cli_date(date: Option<String>) -> Result<Option<chrono::NaiveDate>, UsageError> {
+    date.map(|text| {
+        chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| UsageError(format!("date '{text}' is not YYYY-MM-DD")))
+    })
+    .transpose()
 }
 
 async fn run_demo(app: &App, args: &DemoArgs, quiet: bool) -> anyhow::Result<()> {
@@ -420,10 +463,31 @@ async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<ExitCode> {
         },
     );
     axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server failed")?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C or SIGTERM (what a service manager or container runtime sends) ends the server after
+/// in-flight requests finish.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
 }

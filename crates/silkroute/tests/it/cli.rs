@@ -49,6 +49,20 @@ async fn migrate_import_convert_token_and_demo_on_every_backend() {
         let again = silkroute(&["migrate"], &url);
         assert!(text(&again).contains("up to date"), "{}", text(&again));
 
+        // Markets as of a day.
+        let finland = silkroute(&["--json", "market", "FI", "--date", "2024-09-01"], &url);
+        assert_eq!(finland.status.code(), Some(0), "{}", text(&finland));
+        let view: serde_json::Value = serde_json::from_slice(&finland.stdout).expect("json");
+        assert_eq!(view["vat_standard"]["rate"], "25.5");
+        let human = silkroute(&["market", "CA", "--date", "2026-01-01"], &url);
+        assert!(
+            text(&human).contains("Canada (CA) on 2026-01-01: curated market"),
+            "{}",
+            text(&human)
+        );
+        let unknown = silkroute(&["market", "ZZ"], &url);
+        assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown));
+
         // Import a daily ECB file as published (newest first, trailing commas, N/A).
         let dir = std::env::temp_dir().join(format!("silkroute-cli-{}", ulid::Ulid::new()));
         std::fs::create_dir_all(&dir).expect("dir");

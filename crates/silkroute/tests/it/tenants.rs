@@ -151,3 +151,57 @@ async fn a_foreign_token_finds_nothing_on_any_route() {
         app.finish().await;
     }
 }
+
+/// Walks every documented route with another seller's token and every id Alice owns: nothing of
+/// Alice's may come back, and nothing may change.
+#[tokio::test]
+async fn every_documented_route_keeps_a_foreign_seller_out() {
+    for app in TestApp::all().await {
+        let (alice_id, alice) = app.seller("Alice Ltd", "GB").await;
+        let (_, bob) = app.seller("Bob GmbH", "DE").await;
+        let product = app
+            .post("/api/v1/products", Some(&alice), shirt("ALICE-SECRET"))
+            .await;
+        let product_id = product.body["id"].as_str().expect("id").to_string();
+        let alice_ids = [alice_id.clone(), product_id.clone()];
+        let document = app.get("/api/v1/openapi.json", None).await;
+        let mut walked = 0;
+        for (path, item) in document.body["paths"].as_object().expect("paths") {
+            for method in item.as_object().expect("item").keys() {
+                let method = method.to_uppercase();
+                let public = path == "/api/v1/catalog" || path == "/api/v1/openapi.json";
+                if path.contains("{id}") {
+                    for id in &alice_ids {
+                        let uri = path.replace("{id}", id);
+                        let body =
+                            (method != "GET" && method != "DELETE").then(|| json!({"weight_g": 1}));
+                        let reply = app.request(&method, &uri, Some(&bob), body, &[]).await;
+                        assert!(
+                            [401, 403, 404, 405].contains(&reply.status.as_u16()),
+                            "{method} {uri} with a foreign token answered {}: {}",
+                            reply.status,
+                            reply.body
+                        );
+                        assert!(!reply.body.to_string().contains("ALICE-SECRET"));
+                        walked += 1;
+                    }
+                } else if method == "GET" && !public {
+                    let uri = path.replace("{country}", "GB");
+                    let reply = app.get(&uri, Some(&bob)).await;
+                    let text = reply.body.to_string();
+                    assert!(
+                        !text.contains("ALICE-SECRET") && !text.contains(&alice_id),
+                        "GET {uri} leaked Alice's data: {text}"
+                    );
+                    walked += 1;
+                }
+            }
+        }
+        assert!(walked >= 15, "walked only {walked} routes");
+        let still = app
+            .get(&format!("/api/v1/products/{product_id}"), Some(&alice))
+            .await;
+        assert_eq!(still.body["weight_g"], 180, "nothing changed");
+        app.finish().await;
+    }
+}

@@ -9,6 +9,7 @@ pub mod fx;
 pub mod hs;
 pub mod identifiers;
 pub mod ids;
+pub mod landed_cost;
 pub mod market;
 pub mod money;
 pub mod party;

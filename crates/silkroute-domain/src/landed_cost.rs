@@ -1,0 +1,1 @@
+//! Landed cost: being written (checkout issue).

@@ -6,6 +6,7 @@ mod api_conventions;
 mod api_reference;
 mod cli;
 mod demo;
+mod serve;
 mod support;
 mod tenants;
 mod tidy;

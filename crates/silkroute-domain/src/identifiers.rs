@@ -1,10 +1,12 @@
 //! Check-digit validation for the identifiers that cross-border trade runs on: product codes
 //! (GTIN), logistic units (SSCC), postal items (UPU S10), containers (ISO 6346), air waybills
-//! (IATA) and EU import VAT registrations (IOSS). A mistyped number sends a parcel or a customs
-//! declaration astray, so each is checked at the edge with the algorithm its standard defines,
-//! and the answer says why a number was refused in words an operator can act on.
+//! (IATA), EU import VAT registrations (IOSS) and EU VAT identification numbers. A mistyped
+//! number sends a parcel or a customs declaration astray, so each is checked at the edge with the
+//! algorithm its standard defines, and the answer says why a number was refused in words an
+//! operator can act on.
 
 mod awb;
+mod eu_vat;
 mod gs1;
 mod ioss;
 mod iso6346;
@@ -14,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use awb::awb_check_digit;
+pub use eu_vat::{EuVatNumber, validate_eu_vat};
 pub use gs1::{Gtin, gs1_check_digit};
 pub use iso6346::iso6346_check_digit;
 pub use s10::s10_check_digit;
@@ -75,6 +78,19 @@ pub enum IdentifierError {
     NotEuMember(String),
     #[error("{0} validation is not yet supported")]
     Unsupported(&'static str),
+    #[error(
+        "missing country prefix: an EU VAT number starts with its member state code, e.g. DE136695976"
+    )]
+    MissingVatPrefix,
+    #[error("'{0}' is not an EU VAT number prefix (an EU member state code, EL for Greece, or XI)")]
+    UnknownVatPrefix(String),
+    #[error("expected {expected} after {country}")]
+    VatFormat {
+        country: &'static str,
+        expected: &'static str,
+    },
+    #[error("check digit mismatch: not a valid {0} VAT number")]
+    VatCheckDigit(&'static str),
 }
 
 impl IdentifierKind {
@@ -132,9 +148,7 @@ pub fn validate(kind: IdentifierKind, value: &str) -> Validation {
         IdentifierKind::Iso6346 => iso6346::check(value),
         IdentifierKind::Awb => awb::check(value),
         IdentifierKind::Ioss => ioss::check(value),
-        // Each member state has its own VAT number layout and check algorithm; until those are
-        // implemented an honest "unsupported" beats a format-only check that looks authoritative.
-        IdentifierKind::EuVat => Err(IdentifierError::Unsupported("EU VAT number")),
+        IdentifierKind::EuVat => eu_vat::check(value),
     };
     match outcome {
         Ok(checked) => Validation {
@@ -272,6 +286,12 @@ mod tests {
         "IM2760000742",
         "IOSS number registered in Germany"
     )]
+    #[case(
+        IdentifierKind::EuVat,
+        "de 136.695-976",
+        "DE136695976",
+        "Germany (DE) VAT number"
+    )]
     fn validate_accepts(
         #[case] kind: IdentifierKind,
         #[case] input: &str,
@@ -313,8 +333,13 @@ mod tests {
     )]
     #[case(
         IdentifierKind::EuVat,
-        "DE123456789",
-        "EU VAT number validation is not yet supported"
+        "DE136695977",
+        "check digit mismatch: not a valid DE VAT number"
+    )]
+    #[case(
+        IdentifierKind::EuVat,
+        "136695976",
+        "missing country prefix: an EU VAT number starts with its member state code, e.g. DE136695976"
     )]
     fn validate_refuses_with_a_reason(
         #[case] kind: IdentifierKind,

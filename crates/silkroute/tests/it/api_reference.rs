@@ -156,6 +156,21 @@ async fn reference_data_fx_markets_and_identifiers() {
             .await;
         assert_eq!(s10.body["valid"], true);
         assert_eq!(s10.body["normalized"], "RR123456785CN");
+        let vat = app
+            .get(
+                "/api/v1/identifiers/validate?kind=eu_vat&value=de%20136%20695%20976",
+                None,
+            )
+            .await;
+        assert_eq!(vat.body["valid"], true, "{}", vat.body);
+        assert_eq!(vat.body["normalized"], "DE136695976");
+        let bad_vat = app
+            .get(
+                "/api/v1/identifiers/validate?kind=eu_vat&value=DE136695977",
+                None,
+            )
+            .await;
+        assert_eq!(bad_vat.body["valid"], false);
         let unknown = app
             .get("/api/v1/identifiers/validate?kind=isbn&value=1", None)
             .await;

@@ -33,6 +33,8 @@ fn validate_reports_and_exits_by_outcome() {
     let json = silkroute(&["--json", "validate", "iso6346", "CSQU3054383"], url);
     let value: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
     assert_eq!(value["valid"], true);
+    let vat = silkroute(&["validate", "eu_vat", "FR40303265045"], url);
+    assert_eq!(vat.status.code(), Some(0), "{}", text(&vat));
     let unknown = silkroute(&["validate", "isbn", "1"], url);
     assert_eq!(unknown.status.code(), Some(2));
     assert!(text(&unknown).contains("unknown identifier kind"));

@@ -53,6 +53,37 @@ fn parse_name(errors: &mut FieldErrors, name: Option<String>) -> Option<String> 
     }
 }
 
+fn parse_country(errors: &mut FieldErrors, country: Option<String>) -> Option<CountryCode> {
+    match country {
+        Some(code) => errors.check("country", CountryCode::parse(&code)),
+        None => {
+            errors.push("country", "is required");
+            None
+        }
+    }
+}
+
+/// Parses an optional closed-set field: absent takes the default, unknown is a field error.
+fn parse_choice<T>(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+    parse: impl Fn(&str) -> Option<T>,
+    default: T,
+    expected: &str,
+) -> Option<T> {
+    match value {
+        Some(text) => {
+            let parsed = parse(text);
+            if parsed.is_none() {
+                errors.push(field, format!("must be one of {expected}"));
+            }
+            parsed
+        }
+        None => Some(default),
+    }
+}
+
 fn is_time_zone_name(zone: &str) -> bool {
     zone == "UTC"
         || (zone.contains('/')
@@ -66,23 +97,15 @@ impl App {
     pub fn parse_seller(&self, input: SellerInput) -> AppResult<Seller> {
         let mut errors = FieldErrors::new();
         let name = parse_name(&mut errors, input.name);
-        let country = match input.country {
-            Some(code) => errors.check("country", CountryCode::parse(&code)),
-            None => {
-                errors.push("country", "is required");
-                None
-            }
-        };
-        let business_model = match input.business_model.as_deref() {
-            Some(model) => {
-                let parsed = BusinessModel::parse(model);
-                if parsed.is_none() {
-                    errors.push("business_model", "must be one of b2c, b2b, c2c, m2c");
-                }
-                parsed
-            }
-            None => Some(BusinessModel::B2c),
-        };
+        let country = parse_country(&mut errors, input.country);
+        let business_model = parse_choice(
+            &mut errors,
+            "business_model",
+            input.business_model.as_deref(),
+            BusinessModel::parse,
+            BusinessModel::B2c,
+            "b2c, b2b, c2c, m2c",
+        );
         let settlement_currency = match (input.settlement_currency, country) {
             (Some(code), _) => errors.check("settlement_currency", CurrencyCode::parse(&code)),
             (None, Some(country)) => match country.info().currency.map(CurrencyCode::parse) {
@@ -161,23 +184,15 @@ impl App {
     pub fn parse_buyer(&self, input: BuyerInput) -> AppResult<Buyer> {
         let mut errors = FieldErrors::new();
         let name = parse_name(&mut errors, input.name);
-        let country = match input.country {
-            Some(code) => errors.check("country", CountryCode::parse(&code)),
-            None => {
-                errors.push("country", "is required");
-                None
-            }
-        };
-        let kind = match input.kind.as_deref() {
-            Some(kind) => {
-                let parsed = BuyerKind::parse(kind);
-                if parsed.is_none() {
-                    errors.push("kind", "must be consumer or business");
-                }
-                parsed
-            }
-            None => Some(BuyerKind::Consumer),
-        };
+        let country = parse_country(&mut errors, input.country);
+        let kind = parse_choice(
+            &mut errors,
+            "kind",
+            input.kind.as_deref(),
+            BuyerKind::parse,
+            BuyerKind::Consumer,
+            "consumer, business",
+        );
         let vat_id = input
             .vat_id
             .map(|id| id.trim().to_uppercase())

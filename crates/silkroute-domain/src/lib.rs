@@ -13,4 +13,5 @@ pub mod landed_cost;
 pub mod market;
 pub mod money;
 pub mod party;
+pub mod shipping;
 pub mod validation;

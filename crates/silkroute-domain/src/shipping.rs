@@ -1,0 +1,1 @@
+//! Shipping rates: being written (checkout issue, TMS core).

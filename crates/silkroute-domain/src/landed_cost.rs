@@ -63,7 +63,9 @@
 //! * Tariff rates marked `confidence = "uncertain"` are chapter averages or approximations of
 //!   national lines; a quote using one says so in its notes.
 
+mod duty;
 mod engine;
+mod regime;
 mod tariff;
 mod types;
 

@@ -10,6 +10,7 @@ mod error;
 mod idempotency;
 mod parties;
 mod reference;
+mod shipping;
 
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;
 pub use parties::{BuyerInput, SellerInput};
 pub use reference::{ECB_SNAPSHOT, FxImportReport, MarketSummary, RuleLoadReport};
+pub use shipping::{ParcelInput, RateRequest};
 pub use silkroute_store::{
     IdempotencyClaim, IdempotentResponse, Page, PageRequest, RowCounts, StoreError,
 };

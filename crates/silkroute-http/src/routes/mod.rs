@@ -3,6 +3,7 @@
 pub mod catalog;
 pub mod parties;
 pub mod reference;
+pub mod shipping;
 pub mod system;
 pub mod tokens;
 

@@ -4,6 +4,7 @@
 mod api_catalog;
 mod api_conventions;
 mod api_reference;
+mod api_shipping;
 mod cli;
 mod demo;
 mod serve;

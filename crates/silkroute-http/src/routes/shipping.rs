@@ -1,0 +1,47 @@
+//! Carrier services and rate shopping for a parcel: public, like a carrier-rates API, so a
+//! storefront can show shipping options before a cart exists.
+
+use axum::Json;
+use axum::extract::State;
+use serde::Deserialize;
+use silkroute_app::RateRequest;
+use silkroute_domain::shipping::{CarrierService, ShippingChoice};
+use utoipa::IntoParams;
+
+use crate::AppState;
+use crate::extract::{ApiJson, ApiQuery};
+use crate::problem::ApiResult;
+use crate::routes::{ListResponse, parse_date};
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ServicesQuery {
+    /// YYYY-MM-DD: rate cards in force that day (default today).
+    pub date: Option<String>,
+}
+
+/// Carrier services with their rate cards (zones, weight breaks, surcharges, limits).
+#[utoipa::path(get, path = "/api/v1/shipping/services", tag = "shipping", params(ServicesQuery),
+    responses((status = 200, body = ListResponse<CarrierService>)))]
+pub async fn list_shipping_services(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<ServicesQuery>,
+) -> ApiResult<Json<ListResponse<CarrierService>>> {
+    let date = parse_date("date", query.date.as_deref())?;
+    let data = state.app.shipping_services(date)?;
+    Ok(Json(ListResponse {
+        data,
+        next_cursor: None,
+    }))
+}
+
+/// Price a parcel with every service and order the options by preference; a parcel no service
+/// can carry is a 422 listing each service's reason.
+#[utoipa::path(post, path = "/api/v1/shipping/rates", tag = "shipping", request_body = RateRequest,
+    responses((status = 200, body = ShippingChoice), (status = 422, body = crate::problem::Problem)))]
+pub async fn shop_shipping_rates(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<RateRequest>,
+) -> ApiResult<Json<ShippingChoice>> {
+    Ok(Json(state.app.shop_shipping(request)?))
+}

@@ -9,7 +9,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::routes::{catalog, parties, reference, shipping, system, tokens};
+use crate::routes::{catalog, landed_cost, parties, reference, shipping, system, tokens};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -50,6 +50,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(catalog::create_product, catalog::list_products))
         .routes(routes!(catalog::get_product, catalog::update_product))
         .routes(routes!(catalog::catalog))
+        .routes(routes!(landed_cost::estimate_landed_cost))
         .routes(routes!(shipping::list_shipping_services))
         .routes(routes!(shipping::shop_shipping_rates))
         .routes(routes!(tokens::create_token))

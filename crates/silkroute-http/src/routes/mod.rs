@@ -1,6 +1,7 @@
 //! Route handlers, one module per resource family.
 
 pub mod catalog;
+pub mod landed_cost;
 pub mod parties;
 pub mod reference;
 pub mod shipping;

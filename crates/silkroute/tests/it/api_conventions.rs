@@ -276,6 +276,7 @@ async fn openapi_documents_every_route() {
         ("/api/v1/products/{id}", "patch"),
         ("/api/v1/catalog", "get"),
         ("/api/v1/shipping/services", "get"),
+        ("/api/v1/landed-cost", "post"),
         ("/api/v1/shipping/rates", "post"),
         ("/api/v1/tokens", "post"),
         ("/api/v1/tokens/{id}", "delete"),

@@ -3,6 +3,7 @@
 
 mod api_catalog;
 mod api_conventions;
+mod api_landed_cost;
 mod api_reference;
 mod api_shipping;
 mod cli;

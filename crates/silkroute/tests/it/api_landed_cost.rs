@@ -20,7 +20,7 @@ fn e1_parcel(date: &str) -> Value {
     })
 }
 
-fn total(lines: &Value) -> f64 {
+fn total(lines: &Value) -> rust_decimal::Decimal {
     lines
         .as_array()
         .expect("lines")
@@ -29,7 +29,7 @@ fn total(lines: &Value) -> f64 {
             line["amount"]["amount"]
                 .as_str()
                 .expect("amount")
-                .parse::<f64>()
+                .parse::<rust_decimal::Decimal>()
                 .expect("number")
         })
         .sum()
@@ -58,14 +58,22 @@ async fn duties_and_taxes_follow_the_dated_rules() {
             "{}",
             before.body
         );
-        assert_eq!(total(&before.body["duty_lines"]), 0.0);
+        assert_eq!(
+            total(&before.body["duty_lines"]),
+            rust_decimal::Decimal::ZERO
+        );
         assert_eq!(before.body["due_at_door"], eur("0.00"));
         // E2: from 2026-07-01 the €3 per distinct sub-heading: two sub-headings, €6 more.
         let after = app
             .post("/api/v1/landed-cost", None, e1_parcel("2026-07-01"))
             .await;
         assert_eq!(after.status, 200, "{}", after.body);
-        assert_eq!(total(&after.body["duty_lines"]), 6.0, "{}", after.body);
+        assert_eq!(
+            total(&after.body["duty_lines"]),
+            rust_decimal::Decimal::new(6, 0),
+            "{}",
+            after.body
+        );
         assert_eq!(after.body["tax_lines"], before.body["tax_lines"]);
 
         // E15: a $50 cotton T-shirt into the US in 2026-03: MFN 16.5 % + Section 122 10 %.
@@ -81,7 +89,12 @@ async fn duties_and_taxes_follow_the_dated_rules() {
             )
             .await;
         assert_eq!(us.status, 200, "{}", us.body);
-        assert_eq!(total(&us.body["duty_lines"]), 13.25, "{}", us.body);
+        assert_eq!(
+            total(&us.body["duty_lines"]),
+            rust_decimal::Decimal::new(1325, 2),
+            "{}",
+            us.body
+        );
         assert_eq!(us.body["tax_lines"].as_array().map(Vec::len), Some(0));
 
         // Bad input names the field and writes nothing.
@@ -114,7 +127,7 @@ async fn duties_and_taxes_follow_the_dated_rules() {
         assert_eq!(reverse_charge.status, 200, "{}", reverse_charge.body);
         assert_eq!(
             total(&reverse_charge.body["tax_lines"]),
-            0.0,
+            rust_decimal::Decimal::ZERO,
             "a VAT-registered EU business self-accounts: {}",
             reverse_charge.body
         );

@@ -31,7 +31,7 @@ async fn parcels_are_rated_and_shopped_by_preference() {
         assert_eq!(cheapest.status, 200, "{}", cheapest.body);
         let options = cheapest.body["options"].as_array().expect("options");
         assert!(options.len() >= 3, "{}", cheapest.body);
-        let totals: Vec<f64> = options
+        let totals: Vec<rust_decimal::Decimal> = options
             .iter()
             .map(|o| {
                 o["total"]["amount"]

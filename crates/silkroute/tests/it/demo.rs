@@ -31,12 +31,12 @@ async fn the_default_demo_is_a_believable_marketplace() {
                 .as_str()
                 .is_some_and(|code| code.len() == 6)
         );
-        let amount: f64 = entry["price"]["amount"]["amount"]
+        let amount: rust_decimal::Decimal = entry["price"]["amount"]["amount"]
             .as_str()
             .expect("amount")
             .parse()
             .expect("number");
-        assert!(amount > 0.0, "{entry}");
+        assert!(amount > rust_decimal::Decimal::ZERO, "{entry}");
     }
     app.finish().await;
 }

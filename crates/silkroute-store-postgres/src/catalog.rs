@@ -5,7 +5,6 @@ use silkroute_domain::catalog::Product;
 use silkroute_domain::ids::{ProductId, SellerId};
 use silkroute_store::rows::ProductRow;
 use silkroute_store::{CatalogStore, Page, PageRequest, ProductFilter, StoreResult};
-use sqlx::Row;
 use sqlx::postgres::PgRow;
 
 use crate::{PostgresStore, backend_error};
@@ -15,30 +14,7 @@ const PRODUCT_COLUMNS: &str = "seller_id, product_id, sku, titles, category, hs_
     unit_cost_minor, moq, tier_prices, market_prices, status, created_at, updated_at";
 
 fn product_from_row(row: &PgRow) -> StoreResult<Product> {
-    ProductRow {
-        seller_id: row.try_get("seller_id").map_err(backend_error)?,
-        product_id: row.try_get("product_id").map_err(backend_error)?,
-        sku: row.try_get("sku").map_err(backend_error)?,
-        titles: row.try_get("titles").map_err(backend_error)?,
-        category: row.try_get("category").map_err(backend_error)?,
-        hs_code: row.try_get("hs_code").map_err(backend_error)?,
-        origin_country: row.try_get("origin_country").map_err(backend_error)?,
-        weight_g: row.try_get("weight_g").map_err(backend_error)?,
-        length_mm: row.try_get("length_mm").map_err(backend_error)?,
-        width_mm: row.try_get("width_mm").map_err(backend_error)?,
-        height_mm: row.try_get("height_mm").map_err(backend_error)?,
-        gtin: row.try_get("gtin").map_err(backend_error)?,
-        currency: row.try_get("currency").map_err(backend_error)?,
-        base_price_minor: row.try_get("base_price_minor").map_err(backend_error)?,
-        unit_cost_minor: row.try_get("unit_cost_minor").map_err(backend_error)?,
-        moq: row.try_get("moq").map_err(backend_error)?,
-        tier_prices: row.try_get("tier_prices").map_err(backend_error)?,
-        market_prices: row.try_get("market_prices").map_err(backend_error)?,
-        status: row.try_get("status").map_err(backend_error)?,
-        created_at: row.try_get("created_at").map_err(backend_error)?,
-        updated_at: row.try_get("updated_at").map_err(backend_error)?,
-    }
-    .into_product()
+    silkroute_store_sqlx::product(row)
 }
 
 #[async_trait]

@@ -25,14 +25,7 @@ pub fn migration_names() -> Vec<String> {
         .collect()
 }
 
-pub(crate) fn backend_error(error: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(database_error) = &error
-        && database_error.is_unique_violation()
-    {
-        return StoreError::Conflict(database_error.message().to_string());
-    }
-    StoreError::Backend(Box::new(error))
-}
+pub(crate) use silkroute_store_sqlx::backend_error;
 
 #[derive(Clone)]
 pub struct PostgresStore {

@@ -5,7 +5,6 @@ use silkroute_domain::ids::{BuyerId, SellerId};
 use silkroute_domain::party::{Buyer, Seller};
 use silkroute_store::rows::{BuyerRow, SellerRow};
 use silkroute_store::{Page, PageRequest, PartyStore, StoreResult};
-use sqlx::Row;
 use sqlx::postgres::PgRow;
 
 use crate::{PostgresStore, backend_error};
@@ -14,29 +13,11 @@ const SELLER_COLUMNS: &str = "seller_id, name, country, business_model, settleme
                               commission_bps, time_zone, created_at";
 
 fn seller_from_row(row: &PgRow) -> StoreResult<Seller> {
-    SellerRow {
-        seller_id: row.try_get("seller_id").map_err(backend_error)?,
-        name: row.try_get("name").map_err(backend_error)?,
-        country: row.try_get("country").map_err(backend_error)?,
-        business_model: row.try_get("business_model").map_err(backend_error)?,
-        settlement_currency: row.try_get("settlement_currency").map_err(backend_error)?,
-        commission_bps: row.try_get("commission_bps").map_err(backend_error)?,
-        time_zone: row.try_get("time_zone").map_err(backend_error)?,
-        created_at: row.try_get("created_at").map_err(backend_error)?,
-    }
-    .into_seller()
+    silkroute_store_sqlx::seller(row)
 }
 
 fn buyer_from_row(row: &PgRow) -> StoreResult<Buyer> {
-    BuyerRow {
-        buyer_id: row.try_get("buyer_id").map_err(backend_error)?,
-        name: row.try_get("name").map_err(backend_error)?,
-        country: row.try_get("country").map_err(backend_error)?,
-        kind: row.try_get("kind").map_err(backend_error)?,
-        vat_id: row.try_get("vat_id").map_err(backend_error)?,
-        created_at: row.try_get("created_at").map_err(backend_error)?,
-    }
-    .into_buyer()
+    silkroute_store_sqlx::buyer(row)
 }
 
 #[async_trait]

@@ -43,18 +43,7 @@ impl AuthStore for SqliteStore {
         .await
         .map_err(backend_error)?;
         let Some(row) = row else { return Ok(None) };
-        TokenRow {
-            token_id: row.try_get("token_id").map_err(backend_error)?,
-            token_hash: row.try_get("token_hash").map_err(backend_error)?,
-            role: row.try_get("role").map_err(backend_error)?,
-            seller_id: row.try_get("seller_id").map_err(backend_error)?,
-            buyer_id: row.try_get("buyer_id").map_err(backend_error)?,
-            label: row.try_get("label").map_err(backend_error)?,
-            created_at: row.try_get("created_at").map_err(backend_error)?,
-            revoked_at: row.try_get("revoked_at").map_err(backend_error)?,
-        }
-        .into_token()
-        .map(Some)
+        silkroute_store_sqlx::token(&row).map(Some)
     }
 
     async fn revoke_token(&self, id: &TokenId, at: DateTime<Utc>) -> StoreResult<bool> {

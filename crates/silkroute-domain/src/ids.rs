@@ -72,6 +72,13 @@ prefixed_id!(SellerId, "sel", "seller");
 prefixed_id!(BuyerId, "buy", "buyer");
 prefixed_id!(ProductId, "prd", "product");
 prefixed_id!(TokenId, "tok", "token");
+prefixed_id!(OrderId, "ord", "order");
+prefixed_id!(QuoteId, "qte", "quote");
+prefixed_id!(PaymentId, "pay", "payment");
+prefixed_id!(RefundId, "ref", "refund");
+prefixed_id!(ReturnId, "rma", "return");
+prefixed_id!(WarehouseId, "whs", "warehouse");
+prefixed_id!(OrderEventId, "oev", "order event");
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{value}' is not a {expected} id (expected {prefix}_ followed by a 26-character ULID)")]

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod category;
+pub mod checkout;
 pub mod country;
 pub mod currency;
 pub mod fx;
@@ -12,6 +13,8 @@ pub mod ids;
 pub mod landed_cost;
 pub mod market;
 pub mod money;
+pub mod order;
 pub mod party;
+pub mod payment;
 pub mod shipping;
 pub mod validation;

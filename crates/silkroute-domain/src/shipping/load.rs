@@ -110,6 +110,9 @@ struct ServiceDoc {
     #[serde(default)]
     max_sum_of_sides_mm: Option<u32>,
     ddp_capable: bool,
+    /// Decimal amount in `currency`; absent when the carrier charges none.
+    #[serde(default)]
+    clearance_fee: Option<String>,
     tracking_scheme: String,
     tracking_prefix: String,
     effective_from: NaiveDate,
@@ -208,6 +211,17 @@ fn build_service(doc: ServiceDoc) -> Result<CarrierService, String> {
         return Err("max_weight_g and max_longest_side_mm must be positive".into());
     }
     let fuel_surcharge = build_fuel(&doc)?;
+    let clearance_fee = match doc.clearance_fee.as_deref() {
+        Some(text) => {
+            let fee = Money::parse_exact(text, doc.currency)
+                .map_err(|error| format!("clearance_fee: {error}"))?;
+            if fee.is_negative() {
+                return Err("clearance_fee must not be negative".into());
+            }
+            Some(fee)
+        }
+        None => None,
+    };
     let tracking = build_tracking(&doc.tracking_scheme, &doc.tracking_prefix)?;
     if doc.origin_group.is_empty() {
         return Err("no [[service.origin_group]]".into());
@@ -237,6 +251,7 @@ fn build_service(doc: ServiceDoc) -> Result<CarrierService, String> {
         max_length_plus_girth_mm: doc.max_length_plus_girth_mm,
         max_sum_of_sides_mm: doc.max_sum_of_sides_mm,
         ddp_capable: doc.ddp_capable,
+        clearance_fee,
         tracking,
         origin_groups,
         effective_from: doc.effective_from,

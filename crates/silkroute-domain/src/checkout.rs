@@ -1,0 +1,271 @@
+//! Checkout quotes: what a cart costs a buyer in one destination, before paying — goods at the
+//! seller's tier price converted into the buyer's currency, freight from the rate cards, and the
+//! duties and import taxes of the landed-cost engine, with who collects them. A quote is computed
+//! here from data passed in (products, sellers, rate cards, rules, tariffs, exchange-rate legs)
+//! and is then frozen: the order is placed against the stored quote, never against a recomputed
+//! one, so the buyer pays exactly what they were shown.
+//!
+//! # Model
+//! * **Groups.** Lines are grouped per seller; each group ships as one parcel from the seller's
+//!   country and becomes one order. Duties and taxes are computed per group (per consignment).
+//! * **Currency.** The buyer pays in the destination's currency. A product's market price for
+//!   the destination is used as is (in that currency) unless a B2B price break is reached; any
+//!   other price — and freight from the USD rate cards — is converted with the buyer spread
+//!   (`fx::convert_price`), unit by unit, so that unit × quantity is the line total.
+//! * **Seller's view.** Each group also states what the seller is owed in its settlement
+//!   currency: its own price for the goods (tier applied; market prices converted at the mid
+//!   rate) and the freight at the mid rate. Duties and taxes belong to the authorities.
+//! * **Incoterm.** DDP by default when the selected carrier can clear on the buyer's behalf; the
+//!   buyer may ask for DAP. Seller-collected schemes (IOSS, UK, AU, NO, SG) are always DDP. With
+//!   DAP the group estimates what the buyer pays at the door: duty and tax plus the carrier's
+//!   clearance fee.
+//! * **Delivery.** Quote date + handling days + the selected service's transit days.
+
+mod build;
+#[cfg(test)]
+mod tests;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::country::CountryCode;
+use crate::currency::CurrencyCode;
+use crate::ids::{ProductId, SellerId};
+use crate::landed_cost::{ChargeLine, Incoterm, LandedCostError};
+use crate::money::Money;
+use crate::shipping::{Preference, ServiceLevel};
+
+pub use build::{CartLine, QuoteContext, build_quote};
+
+/// Days between the order and the parcel's handover to the carrier (pick, pack, label).
+pub const HANDLING_DAYS: (u8, u8) = (1, 2);
+/// How long a quote's prices and exchange rates hold.
+pub const QUOTE_VALIDITY_MINUTES: i64 = 30;
+/// The most lines one cart may hold.
+pub const MAX_LINES: usize = 200;
+/// The most units of one line: larger orders are B2B deals done outside checkout.
+pub const MAX_QUANTITY: u32 = 100_000;
+
+/// Where the parcel goes. The region matters where tax differs inside a country (Canada).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Destination {
+    #[schema(value_type = String, example = "DE")]
+    pub country: CountryCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub postal_code: Option<String>,
+}
+
+/// A quote line: one product at one quantity, priced both ways.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct QuoteLine {
+    /// Position in the request's `lines`, so errors and orders can point back to it.
+    pub line: usize,
+    #[schema(value_type = String)]
+    pub product_id: ProductId,
+    pub sku: String,
+    pub title: String,
+    pub hs_code: String,
+    #[schema(value_type = String)]
+    pub origin_country: CountryCode,
+    pub quantity: u32,
+    pub weight_g: u32,
+    /// Unit price in the buyer's currency.
+    #[schema(value_type = Object)]
+    pub unit_price: Money,
+    #[schema(value_type = Object)]
+    pub line_total: Money,
+    /// The seller's own unit price (tier applied) in its price currency.
+    #[schema(value_type = Object)]
+    pub seller_unit_price: Money,
+    /// `market_price`, `tier_price` or `base_price`: which price the line used.
+    pub price_source: String,
+}
+
+/// One priced shipping service for a group, in the buyer's currency.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ShippingOption {
+    pub service_id: String,
+    pub carrier: String,
+    #[schema(value_type = String)]
+    pub level: ServiceLevel,
+    pub transit_days_min: u8,
+    pub transit_days_max: u8,
+    pub ddp_capable: bool,
+    pub billable_weight_g: u32,
+    /// The price in the buyer's currency.
+    #[schema(value_type = Object)]
+    pub amount: Money,
+    /// The rate card's own price (fuel surcharge included).
+    #[schema(value_type = Object)]
+    pub rate_card_amount: Money,
+    /// The carrier's fee for clearing a DAP import, in the buyer's currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub clearance_fee: Option<Money>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct GroupShipping {
+    pub selected: ShippingOption,
+    pub options: Vec<ShippingOption>,
+}
+
+/// A door charge that is not a duty or tax: the carrier's clearance fee under DAP.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct DoorFee {
+    pub label: String,
+    #[schema(value_type = Object)]
+    pub amount: Money,
+}
+
+/// What the seller of a group is owed, in its settlement currency.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct SellerTotals {
+    #[schema(value_type = String)]
+    pub currency: CurrencyCode,
+    #[schema(value_type = Object)]
+    pub goods: Money,
+    #[schema(value_type = Object)]
+    pub shipping: Money,
+    #[schema(value_type = Object)]
+    pub total: Money,
+}
+
+/// The lines of one seller: one parcel, one future order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct QuoteGroup {
+    #[schema(value_type = String)]
+    pub seller_id: SellerId,
+    /// Where the parcel leaves from (the seller's country).
+    #[schema(value_type = String)]
+    pub ship_from: CountryCode,
+    pub lines: Vec<QuoteLine>,
+    #[schema(value_type = Object)]
+    pub goods: Money,
+    pub shipping: GroupShipping,
+    #[schema(value_type = String)]
+    pub incoterm: Incoterm,
+    #[schema(value_type = Vec<Object>)]
+    pub duty_lines: Vec<ChargeLine>,
+    #[schema(value_type = Vec<Object>)]
+    pub tax_lines: Vec<ChargeLine>,
+    pub door_fees: Vec<DoorFee>,
+    /// Goods + shipping + duties and taxes collected at checkout: what the buyer pays now.
+    #[schema(value_type = Object)]
+    pub collected_now: Money,
+    /// Duties, taxes and fees the buyer pays the carrier on delivery (DAP), an estimate.
+    #[schema(value_type = Object)]
+    pub due_at_door: Money,
+    #[schema(value_type = Object)]
+    pub duties: Money,
+    #[schema(value_type = Object)]
+    pub taxes: Money,
+    pub seller_totals: SellerTotals,
+    pub delivery: DeliveryRange,
+    /// The engine's explanations (which threshold applied, reverse charge, …).
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct DeliveryRange {
+    pub earliest: NaiveDate,
+    pub latest: NaiveDate,
+}
+
+/// A rate the quote locked: every conversion it made used exactly this.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct FxLock {
+    #[schema(value_type = String)]
+    pub from: CurrencyCode,
+    #[schema(value_type = String)]
+    pub to: CurrencyCode,
+    /// Units of `to` per unit of `from`, spread included.
+    #[schema(value_type = String)]
+    pub rate: Decimal,
+    #[schema(value_type = String)]
+    pub mid_rate: Decimal,
+    pub spread_bps: u32,
+    pub rate_date: NaiveDate,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct QuoteTotals {
+    #[schema(value_type = String)]
+    pub currency: CurrencyCode,
+    #[schema(value_type = Object)]
+    pub goods: Money,
+    #[schema(value_type = Object)]
+    pub shipping: Money,
+    #[schema(value_type = Object)]
+    pub duties: Money,
+    #[schema(value_type = Object)]
+    pub taxes: Money,
+    #[schema(value_type = Object)]
+    pub collected_now: Money,
+    #[schema(value_type = Object)]
+    pub due_at_door: Money,
+    pub delivery: DeliveryRange,
+}
+
+/// The computed quote, before the app gives it an id and an expiry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct QuoteBody {
+    pub date: NaiveDate,
+    pub destination: Destination,
+    #[schema(value_type = String)]
+    pub buyer_kind: crate::party::BuyerKind,
+    #[schema(value_type = String)]
+    pub preference: Preference,
+    /// DDP when every group is DDP; DAP when the buyer pays something at the door.
+    #[schema(value_type = String)]
+    pub incoterm: Incoterm,
+    pub groups: Vec<QuoteGroup>,
+    pub totals: QuoteTotals,
+    pub fx: Vec<FxLock>,
+}
+
+/// Why a cart cannot be quoted. `line` is the index in the request's `lines`.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum QuoteError {
+    #[error("the cart is empty")]
+    NoLines,
+    #[error("at most {MAX_LINES} lines")]
+    TooManyLines,
+    #[error("quantity must be between 1 and {MAX_QUANTITY}")]
+    BadQuantity { line: usize },
+    #[error("the product is not on sale")]
+    NotOnSale { line: usize },
+    #[error("the minimum order quantity is {moq}")]
+    BelowMoq { line: usize, moq: u32 },
+    #[error("the product appears twice; put the whole quantity on one line")]
+    DuplicateProduct { line: usize },
+    #[error("{0} has no tradeable currency")]
+    NoCurrency(CountryCode),
+    #[error("the seller ships from {0}: domestic orders are not offered")]
+    Domestic(CountryCode),
+    #[error("no exchange rate for {currency} on {date}")]
+    NoRate {
+        currency: CurrencyCode,
+        date: NaiveDate,
+    },
+    #[error("no shipping service can carry this seller's parcel: {reasons}")]
+    NoShipping { seller: SellerId, reasons: String },
+    #[error("unknown shipping service '{service}' for this seller's parcel")]
+    UnknownService { seller: SellerId, service: String },
+    #[error("DDP asked for, but no DDP-capable service can carry this seller's parcel")]
+    NoDdpService { seller: SellerId },
+    #[error("destination {country} is not supported: {reason}")]
+    UnsupportedDestination {
+        country: CountryCode,
+        reason: String,
+    },
+    #[error("landed cost: {0}")]
+    LandedCost(LandedCostError),
+    #[error("amount overflow")]
+    Overflow,
+}

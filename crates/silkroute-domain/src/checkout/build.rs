@@ -1,0 +1,506 @@
+//! Building a quote: validate the cart, group it per seller, price goods and freight in the
+//! buyer's currency, run the landed-cost engine per group and add everything up. Every amount is
+//! computed once here and only summed afterwards, so the totals always equal their parts.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::{Days, NaiveDate};
+
+use super::{
+    DeliveryRange, Destination, DoorFee, FxLock, GroupShipping, HANDLING_DAYS, MAX_LINES,
+    MAX_QUANTITY, QuoteBody, QuoteError, QuoteGroup, QuoteLine, QuoteTotals, SellerTotals,
+    ShippingOption,
+};
+use crate::catalog::{Product, ProductStatus, unit_price_for};
+use crate::currency::CurrencyCode;
+use crate::fx::{self, ECB_SOURCE, FxPolicy, PublishedRate};
+use crate::ids::SellerId;
+use crate::landed_cost::{
+    self, Consignment, ConsignmentLine, Incoterm, LandedCostError, TariffTable,
+};
+use crate::market::{MarketRule, ShippingChannel};
+use crate::money::{Money, RoundingMode};
+use crate::party::{BuyerKind, Seller};
+use crate::shipping::{self, CarrierService, Parcel, ParcelLine, Preference, RateError};
+
+/// One cart line as the app found it in the catalog.
+#[derive(Clone, Copy, Debug)]
+pub struct CartLine<'a> {
+    pub product: &'a Product,
+    pub quantity: u32,
+}
+
+/// Everything a quote depends on; the app loads it, the domain only computes.
+pub struct QuoteContext<'a> {
+    pub destination: Destination,
+    pub buyer: BuyerKind,
+    /// A business buyer whose EU VAT number the app validated.
+    pub buyer_has_valid_eu_vat: bool,
+    pub preference: Preference,
+    pub incoterm: Option<Incoterm>,
+    /// A shipping service the buyer picked for a seller's group, instead of the preference.
+    pub service_choices: &'a BTreeMap<SellerId, String>,
+    pub date: NaiveDate,
+    pub lines: Vec<CartLine<'a>>,
+    pub sellers: &'a [Seller],
+    pub services: &'a [CarrierService],
+    pub rules: &'a [MarketRule],
+    pub tariffs: &'a TariffTable,
+    pub legs: &'a dyn Fn(CurrencyCode) -> Option<PublishedRate>,
+    /// The buyer-facing policy: its spread is added to every converted price.
+    pub fx_policy: FxPolicy,
+}
+
+/// Computes the quote for `ctx`; see the module documentation for the rules.
+pub fn build_quote(ctx: &QuoteContext<'_>) -> Result<QuoteBody, QuoteError> {
+    validate_cart(ctx)?;
+    let country = ctx.destination.country;
+    let currency = country
+        .info()
+        .currency
+        .and_then(|code| CurrencyCode::parse(code).ok())
+        .ok_or(QuoteError::NoCurrency(country))?;
+    let mut fx = Fx {
+        ctx,
+        locks: Vec::new(),
+    };
+
+    // Sellers in order of first appearance, each with its lines.
+    let mut order: Vec<SellerId> = Vec::new();
+    let mut by_seller: BTreeMap<SellerId, Vec<(usize, CartLine<'_>)>> = BTreeMap::new();
+    for (index, line) in ctx.lines.iter().enumerate() {
+        let seller = &line.product.seller_id;
+        if !by_seller.contains_key(seller) {
+            order.push(seller.clone());
+        }
+        by_seller
+            .entry(seller.clone())
+            .or_default()
+            .push((index, *line));
+    }
+
+    let mut groups = Vec::with_capacity(order.len());
+    for seller_id in order {
+        let seller = ctx
+            .sellers
+            .iter()
+            .find(|seller| seller.id == seller_id)
+            .ok_or_else(|| QuoteError::UnsupportedDestination {
+                country,
+                reason: format!("seller {seller_id} is unknown"),
+            })?;
+        groups.push(build_group(
+            &mut fx,
+            currency,
+            seller,
+            &by_seller[&seller_id],
+        )?);
+    }
+
+    let zero = Money::zero(currency);
+    let mut totals = QuoteTotals {
+        currency,
+        goods: zero,
+        shipping: zero,
+        duties: zero,
+        taxes: zero,
+        collected_now: zero,
+        due_at_door: zero,
+        delivery: groups[0].delivery,
+    };
+    for group in &groups {
+        totals.goods = add(totals.goods, group.goods)?;
+        totals.shipping = add(totals.shipping, group.shipping.selected.amount)?;
+        totals.duties = add(totals.duties, group.duties)?;
+        totals.taxes = add(totals.taxes, group.taxes)?;
+        totals.collected_now = add(totals.collected_now, group.collected_now)?;
+        totals.due_at_door = add(totals.due_at_door, group.due_at_door)?;
+        totals.delivery.earliest = totals.delivery.earliest.max(group.delivery.earliest);
+        totals.delivery.latest = totals.delivery.latest.max(group.delivery.latest);
+    }
+    let incoterm = if groups.iter().all(|group| group.incoterm == Incoterm::Ddp) {
+        Incoterm::Ddp
+    } else {
+        Incoterm::Dap
+    };
+    Ok(QuoteBody {
+        date: ctx.date,
+        destination: ctx.destination.clone(),
+        buyer_kind: ctx.buyer,
+        preference: ctx.preference,
+        incoterm,
+        groups,
+        totals,
+        fx: fx.locks,
+    })
+}
+
+fn validate_cart(ctx: &QuoteContext<'_>) -> Result<(), QuoteError> {
+    if ctx.lines.is_empty() {
+        return Err(QuoteError::NoLines);
+    }
+    if ctx.lines.len() > MAX_LINES {
+        return Err(QuoteError::TooManyLines);
+    }
+    let mut seen = HashSet::new();
+    for (line, cart) in ctx.lines.iter().enumerate() {
+        if cart.quantity == 0 || cart.quantity > MAX_QUANTITY {
+            return Err(QuoteError::BadQuantity { line });
+        }
+        if cart.product.status != ProductStatus::Active {
+            return Err(QuoteError::NotOnSale { line });
+        }
+        if cart.quantity < cart.product.moq {
+            return Err(QuoteError::BelowMoq {
+                line,
+                moq: cart.product.moq,
+            });
+        }
+        if !seen.insert(&cart.product.id) {
+            return Err(QuoteError::DuplicateProduct { line });
+        }
+    }
+    Ok(())
+}
+
+fn build_group(
+    fx: &mut Fx<'_, '_>,
+    currency: CurrencyCode,
+    seller: &Seller,
+    lines: &[(usize, CartLine<'_>)],
+) -> Result<QuoteGroup, QuoteError> {
+    let ctx = fx.ctx;
+    let country = ctx.destination.country;
+    if seller.country == country {
+        return Err(QuoteError::Domestic(seller.country));
+    }
+    let settlement = seller.settlement_currency;
+    let zero = Money::zero(currency);
+
+    // --- goods ----------------------------------------------------------------------------------
+    let mut quote_lines = Vec::with_capacity(lines.len());
+    let mut goods = zero;
+    let mut seller_goods = Money::zero(settlement);
+    let mut consignment_lines = Vec::with_capacity(lines.len());
+    for (index, cart) in lines {
+        let product = cart.product;
+        let seller_unit = unit_price_for(product, cart.quantity);
+        let tier_reached = product
+            .tier_prices
+            .iter()
+            .any(|tier| cart.quantity >= tier.min_quantity);
+        let market_price = product
+            .market_prices
+            .iter()
+            .find(|price| price.market == country && price.price.currency() == currency)
+            .filter(|_| !tier_reached);
+        let (unit_price, source) = match market_price {
+            Some(price) => (price.price, "market_price"),
+            None => (
+                fx.price(seller_unit, currency)?,
+                if tier_reached {
+                    "tier_price"
+                } else {
+                    "base_price"
+                },
+            ),
+        };
+        let line_total = times(unit_price, cart.quantity)?;
+        goods = add(goods, line_total)?;
+        let owed = match market_price {
+            Some(_) => fx.mid(line_total, settlement)?,
+            None => fx.mid(times(seller_unit, cart.quantity)?, settlement)?,
+        };
+        seller_goods = add(seller_goods, owed)?;
+        let title = product
+            .titles
+            .get("en")
+            .or_else(|| product.titles.values().next())
+            .cloned()
+            .unwrap_or_default();
+        consignment_lines.push(ConsignmentLine {
+            hs_code: product.hs_code.clone(),
+            quantity: cart.quantity,
+            unit_value: unit_price,
+            consumption_tax_rate: None,
+            description: title.clone(),
+        });
+        quote_lines.push(QuoteLine {
+            line: *index,
+            product_id: product.id.clone(),
+            sku: product.sku.clone(),
+            title,
+            hs_code: product.hs_code.as_str().to_string(),
+            origin_country: product.origin_country,
+            quantity: cart.quantity,
+            weight_g: product.weight_g,
+            unit_price,
+            line_total,
+            seller_unit_price: seller_unit,
+            price_source: source.to_string(),
+        });
+    }
+
+    // --- freight --------------------------------------------------------------------------------
+    let parcel_lines: Vec<ParcelLine> = lines
+        .iter()
+        .map(|(_, cart)| ParcelLine {
+            weight_g: cart.product.weight_g,
+            dimensions_mm: cart.product.dimensions_mm,
+            quantity: cart.quantity,
+        })
+        .collect();
+    let parcel = Parcel::from_lines(&parcel_lines);
+    let choice = shipping::shop(
+        ctx.services,
+        seller.country,
+        country,
+        &parcel,
+        ctx.date,
+        ctx.preference,
+    )
+    .map_err(|error| QuoteError::NoShipping {
+        seller: seller.id.clone(),
+        reasons: match error {
+            RateError::NoServiceFits { reasons } => reasons
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => other.to_string(),
+        },
+    })?;
+    let mut options = Vec::with_capacity(choice.options.len());
+    for rate in &choice.options {
+        let service = ctx
+            .services
+            .iter()
+            .find(|service| service.id == rate.service_id);
+        let clearance_fee = match service.and_then(|service| service.clearance_fee) {
+            Some(fee) => Some(fx.price(fee, currency)?),
+            None => None,
+        };
+        options.push(ShippingOption {
+            service_id: rate.service_id.clone(),
+            carrier: rate.carrier.clone(),
+            level: rate.level,
+            transit_days_min: rate.transit_days_min,
+            transit_days_max: rate.transit_days_max,
+            ddp_capable: rate.ddp_capable,
+            billable_weight_g: rate.billable_weight_g,
+            amount: fx.price(rate.total, currency)?,
+            rate_card_amount: rate.total,
+            clearance_fee,
+        });
+    }
+    let selected = select_service(ctx, seller, &options)?;
+    let incoterm_preference = ctx.incoterm.or(Some(if selected.ddp_capable {
+        Incoterm::Ddp
+    } else {
+        Incoterm::Dap
+    }));
+
+    // --- duties and taxes -----------------------------------------------------------------------
+    let consignment = Consignment {
+        destination: country,
+        region: ctx.destination.region.clone(),
+        origin: seller.country,
+        channel: if selected.level == shipping::ServiceLevel::Economy {
+            ShippingChannel::Postal
+        } else {
+            ShippingChannel::Courier
+        },
+        buyer: ctx.buyer,
+        buyer_has_valid_eu_vat: ctx.buyer_has_valid_eu_vat,
+        lines: consignment_lines,
+        freight: selected.amount,
+        insurance: zero,
+        date: ctx.date,
+        incoterm_preference,
+    };
+    let landed =
+        landed_cost::landed_cost(&consignment, ctx.rules, ctx.tariffs, &|code| leg(ctx, code))
+            .map_err(|error| match error {
+                LandedCostError::MissingRule { .. } | LandedCostError::NoTariff { .. } => {
+                    QuoteError::UnsupportedDestination {
+                        country,
+                        reason: error.to_string(),
+                    }
+                }
+                LandedCostError::NoRate { currency, date } => QuoteError::NoRate { currency, date },
+                other => QuoteError::LandedCost(other),
+            })?;
+    if landed.currency != currency {
+        return Err(QuoteError::LandedCost(LandedCostError::MixedCurrencies {
+            expected: currency,
+            found: landed.currency,
+        }));
+    }
+    let mut door_fees = Vec::new();
+    let mut due_at_door = landed.due_at_door;
+    if due_at_door.minor() > 0
+        && let Some(fee) = selected.clearance_fee
+    {
+        door_fees.push(DoorFee {
+            label: format!("{} clearance fee", selected.carrier),
+            amount: fee,
+        });
+        due_at_door = add(due_at_door, fee)?;
+    }
+    let duties = landed.duty_total();
+    let taxes = landed.tax_total();
+    let collected_now = add(add(goods, selected.amount)?, landed.collected_at_checkout)?;
+    let seller_shipping = fx.mid(selected.rate_card_amount, settlement)?;
+    let delivery = DeliveryRange {
+        earliest: plus_days(ctx.date, HANDLING_DAYS.0 + selected.transit_days_min),
+        latest: plus_days(ctx.date, HANDLING_DAYS.1 + selected.transit_days_max),
+    };
+    Ok(QuoteGroup {
+        seller_id: seller.id.clone(),
+        ship_from: seller.country,
+        lines: quote_lines,
+        goods,
+        shipping: GroupShipping {
+            selected: selected.clone(),
+            options: options.clone(),
+        },
+        incoterm: landed.incoterm,
+        duty_lines: landed.duty_lines,
+        tax_lines: landed.tax_lines,
+        door_fees,
+        collected_now,
+        due_at_door,
+        duties,
+        taxes,
+        seller_totals: SellerTotals {
+            currency: settlement,
+            goods: seller_goods,
+            shipping: seller_shipping,
+            total: add(seller_goods, seller_shipping)?,
+        },
+        delivery,
+        notes: landed.notes,
+    })
+}
+
+fn select_service<'o>(
+    ctx: &QuoteContext<'_>,
+    seller: &Seller,
+    options: &'o [ShippingOption],
+) -> Result<&'o ShippingOption, QuoteError> {
+    let wants_ddp = ctx.incoterm == Some(Incoterm::Ddp);
+    if let Some(service) = ctx.service_choices.get(&seller.id) {
+        let option = options
+            .iter()
+            .find(|option| &option.service_id == service)
+            .ok_or_else(|| QuoteError::UnknownService {
+                seller: seller.id.clone(),
+                service: service.clone(),
+            })?;
+        if wants_ddp && !option.ddp_capable {
+            return Err(QuoteError::NoDdpService {
+                seller: seller.id.clone(),
+            });
+        }
+        return Ok(option);
+    }
+    options
+        .iter()
+        .find(|option| !wants_ddp || option.ddp_capable)
+        .ok_or_else(|| QuoteError::NoDdpService {
+            seller: seller.id.clone(),
+        })
+}
+
+fn plus_days(date: NaiveDate, days: u8) -> NaiveDate {
+    date.checked_add_days(Days::new(u64::from(days)))
+        .unwrap_or(date)
+}
+
+fn add(a: Money, b: Money) -> Result<Money, QuoteError> {
+    a.checked_add(b).map_err(|_| QuoteError::Overflow)
+}
+
+fn times(unit: Money, quantity: u32) -> Result<Money, QuoteError> {
+    unit.minor()
+        .checked_mul(i64::from(quantity))
+        .map(|minor| Money::from_minor(minor, unit.currency()))
+        .ok_or(QuoteError::Overflow)
+}
+
+/// The EUR leg of a currency; the euro itself is 1 by definition of the ECB table.
+fn leg(ctx: &QuoteContext<'_>, code: CurrencyCode) -> Option<PublishedRate> {
+    if code.as_str() == "EUR" {
+        return Some(PublishedRate {
+            currency: code,
+            date: ctx.date,
+            per_eur: rust_decimal::Decimal::ONE,
+        });
+    }
+    (ctx.legs)(code)
+}
+
+/// Conversions made while building, recorded once per currency pair and spread.
+struct Fx<'c, 'a> {
+    ctx: &'c QuoteContext<'a>,
+    locks: Vec<FxLock>,
+}
+
+impl Fx<'_, '_> {
+    /// A buyer-facing price: the spread raises it.
+    fn price(&mut self, amount: Money, to: CurrencyCode) -> Result<Money, QuoteError> {
+        self.convert(amount, to, self.ctx.fx_policy)
+    }
+
+    /// What a seller is owed: the mid rate.
+    fn mid(&mut self, amount: Money, to: CurrencyCode) -> Result<Money, QuoteError> {
+        let policy = FxPolicy {
+            spread_bps: 0,
+            ..self.ctx.fx_policy
+        };
+        self.convert(amount, to, policy)
+    }
+
+    fn convert(
+        &mut self,
+        amount: Money,
+        to: CurrencyCode,
+        policy: FxPolicy,
+    ) -> Result<Money, QuoteError> {
+        let from = amount.currency();
+        if from == to {
+            return Ok(amount);
+        }
+        let date = self.ctx.date;
+        let from_leg = leg(self.ctx, from).ok_or(QuoteError::NoRate {
+            currency: from,
+            date,
+        })?;
+        let to_leg = leg(self.ctx, to).ok_or(QuoteError::NoRate { currency: to, date })?;
+        let conversion = fx::convert_price(
+            amount,
+            to,
+            &from_leg,
+            &to_leg,
+            &policy,
+            RoundingMode::HalfEven,
+        )
+        .map_err(|_| QuoteError::NoRate { currency: to, date })?;
+        let known = self
+            .locks
+            .iter()
+            .any(|lock| lock.from == from && lock.to == to && lock.spread_bps == policy.spread_bps);
+        if !known {
+            self.locks.push(FxLock {
+                from,
+                to,
+                rate: conversion.rate,
+                mid_rate: conversion.mid_rate,
+                spread_bps: policy.spread_bps,
+                rate_date: conversion.rate_date,
+                source: ECB_SOURCE.to_string(),
+            });
+        }
+        Ok(conversion.to)
+    }
+}

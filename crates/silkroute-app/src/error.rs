@@ -19,6 +19,12 @@ pub enum AppError {
     Forbidden(&'static str),
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The card issuer refused the payment; nothing was written.
+    #[error("payment declined: {0}")]
+    PaymentDeclined(String),
+    /// An inbound notification's signature is missing, wrong or outside the tolerance.
+    #[error("signature rejected: {0}")]
+    BadSignature(String),
     /// A rate or rule needed to answer does not exist for the date asked.
     #[error("{0}")]
     Unavailable(String),

@@ -57,7 +57,7 @@ pub struct LandedCostRequest {
     pub incoterm: Option<Incoterm>,
 }
 
-fn tariffs() -> AppResult<&'static TariffTable> {
+pub(crate) fn tariffs() -> AppResult<&'static TariffTable> {
     TARIFFS
         .as_ref()
         .map_err(|error| AppError::Unavailable(format!("tariff tables are invalid: {error}")))

@@ -4,14 +4,20 @@
 
 pub mod auth;
 mod catalog;
+mod checkout;
 pub mod clock;
 pub mod demo;
 mod error;
 mod idempotency;
 mod landed_cost;
+mod order_actions;
+mod orders;
 mod parties;
+mod payment_events;
+pub mod payments;
 mod reference;
 mod shipping;
+mod stock;
 
 use std::sync::Arc;
 
@@ -20,15 +26,22 @@ use silkroute_store::Store;
 
 pub use auth::{Principal, Role};
 pub use catalog::{CatalogEntry, CatalogPrice, ProductListQuery};
+pub use checkout::{DestinationInput, Quote, QuoteLineInput, QuoteRequest, ServiceChoice};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::AppError;
 pub use landed_cost::LandedCostRequest;
+pub use order_actions::{ActionRequest, RefundRequest, ReturnRequest};
+pub use orders::{Checkout, OrderDetail, OrderListQuery, OrderRequest, PaymentInput, PaymentView};
 pub use parties::{BuyerInput, SellerInput};
+pub use payment_events::NotificationReceipt;
 pub use reference::{ECB_SNAPSHOT, FxImportReport, MarketSummary, RuleLoadReport};
 pub use shipping::{ParcelInput, RateRequest};
 pub use silkroute_store::{
-    IdempotencyClaim, IdempotentResponse, Page, PageRequest, RowCounts, StoreError,
+    IdempotencyClaim, IdempotentResponse, OrderEvent, OrderRecord, Page, PageRequest,
+    PaymentRecord, RefundRecord, ReturnRecord, RowCounts, StockAudit, StockLevel, StoreError,
+    Warehouse,
 };
+pub use stock::{StockMoveInput, WarehouseInput};
 
 pub type AppResult<T> = Result<T, AppError>;
 
@@ -44,6 +57,11 @@ pub struct AppConfig {
     /// offline install whose newest rates are older than the gap limit. Every price still shows
     /// the rate date it used, so nothing is silently stale.
     pub pricing_date: Option<chrono::NaiveDate>,
+    /// The secret the built-in `test` payment provider signs its notifications with.
+    pub test_payment_secret: String,
+    /// Whether the `test` provider delivers its capture notifications by itself (as a PSP
+    /// would); tests turn this off to send them by hand.
+    pub deliver_payment_notifications: bool,
 }
 
 impl Default for AppConfig {
@@ -53,6 +71,8 @@ impl Default for AppConfig {
             fx_max_gap_days: 7,
             buyer_spread_bps: 150,
             pricing_date: None,
+            test_payment_secret: "whsec_silkroute_test".to_string(),
+            deliver_payment_notifications: true,
         }
     }
 }
@@ -72,14 +92,19 @@ pub struct App {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,
     config: AppConfig,
+    payments: payments::PaymentProviders,
+    cache: Arc<checkout::ReferenceCache>,
 }
 
 impl App {
     pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, config: AppConfig) -> App {
+        let test_provider = payments::TestProvider::new(&config.test_payment_secret);
         App {
             store,
             clock,
             config,
+            payments: payments::PaymentProviders::new(vec![Arc::new(test_provider)]),
+            cache: Arc::new(checkout::ReferenceCache::default()),
         }
     }
 

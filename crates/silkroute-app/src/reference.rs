@@ -68,6 +68,7 @@ impl App {
         }
         validate_rule_set(&rules).map_err(|error| AppError::Unavailable(error.to_string()))?;
         let written = self.store.replace_market_rules(&rules).await?;
+        self.cache.forget();
         Ok(RuleLoadReport {
             files: embedded_rule_files().len(),
             rules: written,
@@ -89,6 +90,7 @@ impl App {
             written += self.store.upsert_fx_rates(chunk).await?;
             progress(written, total);
         }
+        self.cache.forget();
         let mut currencies: Vec<&str> = sheet
             .rates
             .iter()

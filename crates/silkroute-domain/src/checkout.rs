@@ -229,6 +229,47 @@ pub struct QuoteBody {
     pub fx: Vec<FxLock>,
 }
 
+/// What an order keeps of its quote, frozen: the group it was placed from and the rates locked.
+/// An audit re-reads these, never the live rules or rates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct OrderSnapshot {
+    pub quote_date: NaiveDate,
+    #[schema(value_type = String)]
+    pub buyer_kind: crate::party::BuyerKind,
+    pub group: QuoteGroup,
+    pub fx: Vec<FxLock>,
+}
+
+impl QuoteBody {
+    /// The snapshot of one group, with only the rates that group's amounts used.
+    pub fn snapshot(&self, group: &QuoteGroup) -> OrderSnapshot {
+        let buyer = self.totals.currency;
+        let seller = group.seller_totals.currency;
+        let sources: Vec<CurrencyCode> = group
+            .lines
+            .iter()
+            .map(|line| line.seller_unit_price.currency())
+            .chain(std::iter::once(
+                group.shipping.selected.rate_card_amount.currency(),
+            ))
+            .collect();
+        OrderSnapshot {
+            quote_date: self.date,
+            buyer_kind: self.buyer_kind,
+            group: group.clone(),
+            fx: self
+                .fx
+                .iter()
+                .filter(|lock| {
+                    (sources.contains(&lock.from) && (lock.to == buyer || lock.to == seller))
+                        || (lock.from == buyer && lock.to == seller)
+                })
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
 /// Why a cart cannot be quoted. `line` is the index in the request's `lines`.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum QuoteError {

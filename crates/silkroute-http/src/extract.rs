@@ -45,6 +45,27 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
     }
 }
 
+/// A JSON body that may be left out (an action's optional reason); an empty body is `None`.
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for OptionalJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> ApiResult<OptionalJson<T>> {
+        let has_body = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value != "0")
+            || request.headers().contains_key(header::TRANSFER_ENCODING);
+        if !has_body {
+            return Ok(OptionalJson(None));
+        }
+        let ApiJson(value) = ApiJson::from_request(request, state).await?;
+        Ok(OptionalJson(Some(value)))
+    }
+}
+
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize(&mut deserializer) {
@@ -99,6 +120,26 @@ impl FromRequestParts<AppState> for Caller {
         let secret = bearer(parts).ok_or_else(ApiError::unauthenticated)?;
         let principal = state.app.authenticate(secret).await?;
         Ok(Caller(principal))
+    }
+}
+
+/// A caller who may be anonymous (a storefront visitor); a token that is sent must be valid.
+pub struct MaybeCaller(pub Option<Principal>);
+
+impl FromRequestParts<AppState> for MaybeCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<MaybeCaller> {
+        match bearer(parts) {
+            Some(secret) => Ok(MaybeCaller(Some(state.app.authenticate(secret).await?))),
+            None if parts
+                .headers
+                .contains_key(axum::http::header::AUTHORIZATION) =>
+            {
+                Err(ApiError::unauthenticated())
+            }
+            None => Ok(MaybeCaller(None)),
+        }
     }
 }
 

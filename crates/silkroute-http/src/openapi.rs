@@ -9,11 +9,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::routes::{catalog, landed_cost, parties, reference, shipping, system, tokens};
+use crate::routes::{
+    catalog, checkout, landed_cost, orders, parties, payments, reference, shipping, stock, system,
+    tokens,
+};
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Silkroute API", description = "Cross-border marketplace: catalog, markets, FX, identifiers."),
+    info(title = "Silkroute API", description = "Cross-border marketplace: catalog, markets, FX, identifiers, landed cost, checkout, orders, payments, stock."),
     modifiers(&BearerAuth)
 )]
 struct ApiDoc;
@@ -55,6 +58,25 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(shipping::shop_shipping_rates))
         .routes(routes!(tokens::create_token))
         .routes(routes!(tokens::revoke_token))
+        .routes(routes!(checkout::create_quote))
+        .routes(routes!(checkout::get_quote))
+        .routes(routes!(orders::place_order, orders::list_orders))
+        .routes(routes!(orders::get_order))
+        .routes(routes!(orders::order_events))
+        .routes(routes!(orders::cancel_order))
+        .routes(routes!(orders::fulfil_order))
+        .routes(routes!(orders::ship_order))
+        .routes(routes!(orders::deliver_order))
+        .routes(routes!(orders::complete_order))
+        .routes(routes!(orders::request_refund))
+        .routes(routes!(orders::decline_refund))
+        .routes(routes!(orders::refund_order))
+        .routes(routes!(orders::request_return))
+        .routes(routes!(orders::return_action))
+        .routes(routes!(payments::payment_webhook))
+        .routes(routes!(stock::create_warehouse, stock::list_warehouses))
+        .routes(routes!(stock::move_stock))
+        .routes(routes!(stock::stock_levels))
 }
 
 /// The document as served at `/api/v1/openapi.json`.

@@ -125,6 +125,18 @@ impl From<AppError> for ApiError {
             AppError::Conflict(why) => {
                 ApiError::new(StatusCode::CONFLICT, "conflict", "Conflict", why)
             }
+            AppError::PaymentDeclined(reason) => ApiError::new(
+                StatusCode::PAYMENT_REQUIRED,
+                "payment-declined",
+                "Payment declined",
+                format!("the card was declined ({reason}); nothing was charged or ordered"),
+            ),
+            AppError::BadSignature(why) => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "signature-rejected",
+                "Signature rejected",
+                why,
+            ),
             AppError::Unavailable(why) => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "unavailable",

@@ -4,8 +4,10 @@
 
 mod catalog;
 mod idempotency;
+mod orders;
 mod parties;
 mod reference;
+mod stock;
 
 use std::str::FromStr;
 use std::time::Duration;

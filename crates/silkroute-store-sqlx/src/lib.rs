@@ -3,7 +3,13 @@
 //! record serves SQLite and PostgreSQL alike; the SQL itself stays in each backend, where the
 //! dialects differ.
 
+mod orders;
+
 use chrono::{DateTime, Utc};
+pub use orders::{
+    order, order_event, order_line, order_return, payment, quote, refund, stock_level, to_json,
+    warehouse,
+};
 use silkroute_domain::catalog::Product;
 use silkroute_domain::party::{Buyer, Seller};
 use silkroute_store::rows::{BuyerRow, ProductRow, SellerRow, TokenRow};
@@ -16,6 +22,12 @@ pub fn backend_error(error: sqlx::Error) -> StoreError {
         && database_error.is_unique_violation()
     {
         return StoreError::Conflict(database_error.message().to_string());
+    }
+    // PostgreSQL aborts one side of a deadlock or serialisation failure; a retry may succeed.
+    if let sqlx::Error::Database(database_error) = &error
+        && matches!(database_error.code().as_deref(), Some("40P01" | "40001"))
+    {
+        return StoreError::Conflict("a concurrent change got there first; retry".to_string());
     }
     StoreError::Backend(Box::new(error))
 }

@@ -7,6 +7,7 @@
 //! [`StoreError::Backend`] with its cause kept for the logs, never for the client.
 
 mod error;
+mod orders;
 mod page;
 mod records;
 pub mod rows;
@@ -16,11 +17,19 @@ use chrono::{DateTime, NaiveDate, Utc};
 use silkroute_domain::catalog::Product;
 use silkroute_domain::currency::CurrencyCode;
 use silkroute_domain::fx::PublishedRate;
-use silkroute_domain::ids::{BuyerId, ProductId, SellerId, TokenId};
+use silkroute_domain::ids::{
+    BuyerId, OrderId, PaymentId, ProductId, QuoteId, ReturnId, SellerId, TokenId,
+};
 use silkroute_domain::market::MarketRule;
 use silkroute_domain::party::{Buyer, Seller};
 
 pub use error::StoreError;
+pub use orders::{
+    CheckoutPlacement, NewOrderEvent, OrderChange, OrderEvent, OrderFilter, OrderLine, OrderRecord,
+    OrderScope, PaymentChange, PaymentChangeOutcome, PaymentRecord, PlacementOutcome, RefundRecord,
+    ReturnChange, ReturnRecord, StockAudit, StockLevel, StockMove, StockMoveOutcome, StoredQuote,
+    Warehouse,
+};
 pub use page::{Page, PageRequest};
 pub use records::{
     FxCoverage, IdempotencyClaim, IdempotentResponse, ProductFilter, RowCounts, TokenRecord,
@@ -107,9 +116,62 @@ pub trait IdempotencyStore: Send + Sync {
     async fn release_idempotency_key(&self, scope: &str, key: &str) -> StoreResult<()>;
 }
 
+/// Warehouses and stock levels. Levels change only through movements, in the same transaction.
+#[async_trait]
+pub trait StockStore: Send + Sync {
+    async fn insert_warehouse(&self, warehouse: &Warehouse) -> StoreResult<()>;
+    async fn list_warehouses(&self, seller: &SellerId) -> StoreResult<Vec<Warehouse>>;
+    /// Applies a receipt or adjustment and logs the movement.
+    async fn move_stock(&self, movement: &StockMove) -> StoreResult<StockMoveOutcome>;
+    async fn stock_levels(
+        &self,
+        seller: &SellerId,
+        product: Option<&ProductId>,
+    ) -> StoreResult<Vec<StockLevel>>;
+    /// Reserved stock against the quantities open orders hold, platform-wide.
+    async fn stock_audit(&self) -> StoreResult<StockAudit>;
+}
+
+/// Quotes, orders, payments, refunds and returns.
+#[async_trait]
+pub trait OrderStore: Send + Sync {
+    async fn insert_quote(&self, quote: &StoredQuote) -> StoreResult<()>;
+    async fn get_quote(&self, id: &QuoteId) -> StoreResult<Option<StoredQuote>>;
+    /// Consumes the quote, reserves every line's stock, writes the payment, the orders, their
+    /// lines and first events: all or nothing.
+    async fn place_checkout(&self, placement: &CheckoutPlacement) -> StoreResult<PlacementOutcome>;
+    async fn get_order(&self, scope: &OrderScope, id: &OrderId)
+    -> StoreResult<Option<OrderRecord>>;
+    async fn list_orders(
+        &self,
+        scope: &OrderScope,
+        filter: &OrderFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<OrderRecord>>;
+    async fn order_events(&self, order: &OrderId) -> StoreResult<Vec<OrderEvent>>;
+    /// False when the order (or return) was no longer in the expected status.
+    async fn change_order(&self, change: &OrderChange) -> StoreResult<bool>;
+    async fn get_payment(&self, id: &PaymentId) -> StoreResult<Option<PaymentRecord>>;
+    async fn payment_orders(&self, id: &PaymentId) -> StoreResult<Vec<OrderRecord>>;
+    async fn change_payment(&self, change: &PaymentChange) -> StoreResult<PaymentChangeOutcome>;
+    /// Authorised or pending payments whose authorisation lapsed before `now`.
+    async fn lapsed_payments(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<PaymentId>>;
+    async fn order_refunds(&self, order: &OrderId) -> StoreResult<Vec<RefundRecord>>;
+    async fn order_returns(&self, order: &OrderId) -> StoreResult<Vec<ReturnRecord>>;
+    async fn get_return(&self, id: &ReturnId) -> StoreResult<Option<ReturnRecord>>;
+}
+
 #[async_trait]
 pub trait Store:
-    ReferenceStore + PartyStore + CatalogStore + AuthStore + IdempotencyStore + Send + Sync
+    ReferenceStore
+    + PartyStore
+    + CatalogStore
+    + AuthStore
+    + IdempotencyStore
+    + StockStore
+    + OrderStore
+    + Send
+    + Sync
 {
     fn backend(&self) -> &'static str;
     /// Applies pending forward-only migrations; returns the names applied now.

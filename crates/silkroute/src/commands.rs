@@ -64,6 +64,8 @@ fn app_config(config: &Config) -> AppConfig {
         fx_max_gap_days: config.fx_max_gap_days,
         buyer_spread_bps: config.buyer_spread_bps,
         pricing_date: None,
+        test_payment_secret: config.test_payment_secret.clone(),
+        deliver_payment_notifications: true,
     }
 }
 
@@ -382,6 +384,21 @@ async fn run_demo(app: &App, args: &DemoArgs, quiet: bool) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Card authorisations lapse after seven days; a minute's delay in noticing is harmless.
+fn spawn_authorization_expiry(app: App) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match app.expire_lapsed_authorizations().await {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "expired lapsed payment authorisations"),
+                Err(error) => tracing::warn!(%error, "expiring authorisations failed"),
+            }
+        }
+    });
+}
+
 async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SILKROUTE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
@@ -397,6 +414,7 @@ async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<ExitCode> {
         tracing::info!(migration = %name, "applied migration");
     }
     let bind = args.bind.unwrap_or(config.bind);
+    spawn_authorization_expiry(app.clone());
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;

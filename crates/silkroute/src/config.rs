@@ -18,6 +18,8 @@ pub struct Config {
     pub buyer_spread_bps: u32,
     pub body_limit_bytes: usize,
     pub request_timeout_seconds: u64,
+    /// The signing secret of the built-in `test` payment provider's notifications.
+    pub test_payment_secret: String,
 }
 
 impl Default for Config {
@@ -29,6 +31,7 @@ impl Default for Config {
             buyer_spread_bps: 150,
             body_limit_bytes: 1024 * 1024,
             request_timeout_seconds: 30,
+            test_payment_secret: "whsec_silkroute_test".to_string(),
         }
     }
 }
@@ -94,4 +97,7 @@ buyer_spread_bps = 150
 
 body_limit_bytes = 1048576
 request_timeout_seconds = 30
+
+# The built-in `test` payment provider signs its notifications (HMAC-SHA256) with this secret.
+test_payment_secret = "whsec_silkroute_test"
 "#;

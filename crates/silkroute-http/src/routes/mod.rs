@@ -1,10 +1,14 @@
 //! Route handlers, one module per resource family.
 
 pub mod catalog;
+pub mod checkout;
 pub mod landed_cost;
+pub mod orders;
 pub mod parties;
+pub mod payments;
 pub mod reference;
 pub mod shipping;
+pub mod stock;
 pub mod system;
 pub mod tokens;
 

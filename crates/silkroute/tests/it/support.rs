@@ -51,11 +51,12 @@ impl TestApp {
                 .single()
                 .expect("time"),
         );
-        let app = App::new(
-            database.store.clone(),
-            Arc::new(clock),
-            AppConfig::default(),
-        );
+        // Payment notifications are sent by the tests themselves, signed, when they want them.
+        let config = AppConfig {
+            deliver_payment_notifications: false,
+            ..AppConfig::default()
+        };
+        let app = App::new(database.store.clone(), Arc::new(clock), config);
         app.import_fx_csv(&trimmed_ecb_snapshot(), |_, _| {})
             .await
             .expect("fx");

@@ -173,8 +173,13 @@ async fn every_documented_route_keeps_a_foreign_seller_out() {
                 if path.contains("{id}") {
                     for id in &alice_ids {
                         let uri = path.replace("{id}", id);
-                        let body =
-                            (method != "GET" && method != "DELETE").then(|| json!({"weight_g": 1}));
+                        // A change that would be valid on a product; other actions take a reason.
+                        let change = if path.starts_with("/api/v1/products") {
+                            json!({"weight_g": 1})
+                        } else {
+                            json!({"reason": "sneaky"})
+                        };
+                        let body = (method != "GET" && method != "DELETE").then_some(change);
                         let reply = app.request(&method, &uri, Some(&bob), body, &[]).await;
                         assert!(
                             [401, 403, 404, 405].contains(&reply.status.as_u16()),

@@ -1,0 +1,406 @@
+//! Placing orders and reading them. A checkout authorises the payment, then consumes the quote,
+//! reserves stock and writes one order per seller in a single store transaction; if any of that
+//! fails the authorisation is voided and nothing is written. Orders become `paid` only when the
+//! provider's capture notification arrives (see `payment_events`).
+
+use serde::{Deserialize, Serialize};
+use silkroute_domain::checkout::OrderSnapshot;
+use silkroute_domain::ids::{OrderId, PaymentId, QuoteId};
+use silkroute_domain::money::Money;
+use silkroute_domain::order::OrderStatus;
+use silkroute_domain::payment::{self, CardNumber, PaymentStatus};
+use silkroute_store::{
+    CheckoutPlacement, NewOrderEvent, OrderEvent, OrderFilter, OrderLine, OrderRecord, OrderScope,
+    Page, PageRequest, PaymentRecord, PlacementOutcome, RefundRecord, ReturnRecord,
+};
+use utoipa::ToSchema;
+
+use crate::auth::new_ulid;
+use crate::payments::{AuthorizationOutcome, AuthorizationRequest};
+use crate::{App, AppError, AppResult, Principal};
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderRequest {
+    pub quote_id: String,
+    pub payment: PaymentInput,
+}
+
+#[derive(Clone, Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentInput {
+    /// `test` is built in.
+    pub provider: String,
+    pub card_number: String,
+}
+
+/// The result of a checkout: the orders (one per seller) and the payment that pays for them.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct Checkout {
+    #[schema(value_type = String)]
+    pub quote_id: QuoteId,
+    pub payment: PaymentView,
+    pub orders: Vec<OrderRecord>,
+    /// Set when the cardholder must authenticate (3-D Secure) before the capture.
+    pub next_action: Option<String>,
+}
+
+/// A payment as buyers and sellers see it: never the full card number.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct PaymentView {
+    #[schema(value_type = String)]
+    pub id: PaymentId,
+    pub provider: String,
+    pub provider_reference: String,
+    #[schema(value_type = String)]
+    pub status: PaymentStatus,
+    #[schema(value_type = Object)]
+    pub amount: Money,
+    #[schema(value_type = Object)]
+    pub captured: Money,
+    #[schema(value_type = Object)]
+    pub refunded: Money,
+    pub card_brand: String,
+    pub card_last4: String,
+    pub authorization_expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<PaymentRecord> for PaymentView {
+    fn from(record: PaymentRecord) -> PaymentView {
+        PaymentView {
+            id: record.id,
+            provider: record.provider,
+            provider_reference: record.provider_reference,
+            status: record.status,
+            amount: record.amount,
+            captured: record.captured,
+            refunded: record.refunded,
+            card_brand: record.card_brand,
+            card_last4: record.card_last4,
+            authorization_expires_at: record.expires_at,
+        }
+    }
+}
+
+/// An order with what happened to it so far.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct OrderDetail {
+    #[serde(flatten)]
+    pub order: OrderRecord,
+    pub payment: PaymentView,
+    pub refunds: Vec<RefundRecord>,
+    pub returns: Vec<ReturnRecord>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OrderListQuery {
+    pub status: Option<String>,
+    /// Destination country.
+    pub market: Option<String>,
+    /// Created on or after this day (YYYY-MM-DD).
+    pub from: Option<String>,
+    /// Created before this day.
+    pub to: Option<String>,
+    pub limit: Option<u32>,
+    pub cursor: Option<String>,
+}
+
+pub(crate) fn actor(principal: &Principal) -> String {
+    match principal {
+        Principal::Admin { token_id } => format!("admin:{token_id}"),
+        Principal::Seller { seller_id, .. } => format!("seller:{seller_id}"),
+        Principal::Buyer { buyer_id, .. } => format!("buyer:{buyer_id}"),
+    }
+}
+
+pub(crate) fn order_scope(principal: &Principal) -> OrderScope {
+    match principal {
+        Principal::Admin { .. } => OrderScope::All,
+        Principal::Seller { seller_id, .. } => OrderScope::Seller(seller_id.clone()),
+        Principal::Buyer { buyer_id, .. } => OrderScope::Buyer(buyer_id.clone()),
+    }
+}
+
+impl App {
+    pub async fn place_order(
+        &self,
+        principal: &Principal,
+        request: OrderRequest,
+    ) -> AppResult<Checkout> {
+        let Principal::Buyer { buyer_id, .. } = principal else {
+            return Err(AppError::Forbidden("orders are placed with a buyer token"));
+        };
+        let quote_id = QuoteId::parse(&request.quote_id)
+            .map_err(|e| AppError::field("quote_id", e.to_string()))?;
+        let provider = self
+            .payments
+            .get(&request.payment.provider)
+            .cloned()
+            .ok_or_else(|| {
+                AppError::field("payment.provider", "unknown payment provider (try 'test')")
+            })?;
+        let card = CardNumber::parse(&request.payment.card_number)
+            .map_err(|e| AppError::field("payment.card_number", e.to_string()))?;
+        let quote = self
+            .store
+            .get_quote(&quote_id)
+            .await?
+            .ok_or_else(|| AppError::field("quote_id", "unknown quote"))?;
+        match &quote.buyer_id {
+            Some(owner) if owner != buyer_id => {
+                return Err(AppError::field("quote_id", "unknown quote"));
+            }
+            Some(_) => {}
+            None => {
+                let buyer = self
+                    .store
+                    .get_buyer(buyer_id)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?;
+                if buyer.kind != quote.body.buyer_kind {
+                    return Err(AppError::field(
+                        "quote_id",
+                        "the quote was made for another kind of buyer; ask for a new quote \
+                         signed in",
+                    ));
+                }
+            }
+        }
+        let now = self.now();
+        if quote.consumed_at.is_some() {
+            return Err(AppError::Conflict(
+                "this quote was already used for an order".into(),
+            ));
+        }
+        if quote.expires_at <= now {
+            return Err(AppError::field(
+                "quote_id",
+                format!(
+                    "the quote expired at {}; ask for a new one",
+                    quote.expires_at
+                ),
+            ));
+        }
+
+        let payment_id = PaymentId::from_ulid(&new_ulid(self))
+            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+        let amount = quote.body.totals.collected_now;
+        let authorization = provider
+            .authorize(&AuthorizationRequest {
+                payment_id: payment_id.clone(),
+                amount,
+                card: card.clone(),
+            })
+            .await
+            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+        if let AuthorizationOutcome::Declined(reason) = authorization.outcome {
+            return Err(AppError::PaymentDeclined(reason.as_str().to_string()));
+        }
+        let authorized = authorization.outcome == AuthorizationOutcome::Authorized;
+        let payment = PaymentRecord {
+            id: payment_id.clone(),
+            quote_id: quote_id.clone(),
+            buyer_id: buyer_id.clone(),
+            provider: provider.name().to_string(),
+            provider_reference: authorization.reference.clone(),
+            status: authorization.outcome.status(),
+            amount,
+            captured: Money::zero(amount.currency()),
+            refunded: Money::zero(amount.currency()),
+            card_brand: card.brand().to_string(),
+            card_last4: card.last4(),
+            decline_reason: None,
+            created_at: now,
+            authorized_at: authorized.then_some(now),
+            expires_at: Some(payment::authorization_expires_at(now)),
+            captured_at: None,
+            updated_at: now,
+        };
+        let mut orders = Vec::with_capacity(quote.body.groups.len());
+        for group in &quote.body.groups {
+            let id = OrderId::from_ulid(&new_ulid(self))
+                .map_err(|e| AppError::Unavailable(e.to_string()))?;
+            let currency = group.goods.currency();
+            orders.push(OrderRecord {
+                id,
+                seller_id: group.seller_id.clone(),
+                buyer_id: buyer_id.clone(),
+                quote_id: quote_id.clone(),
+                payment_id: payment_id.clone(),
+                status: OrderStatus::PendingPayment,
+                status_before_refund: None,
+                destination: quote.body.destination.country,
+                incoterm: format!("{:?}", group.incoterm).to_uppercase(),
+                goods: group.goods,
+                shipping: group.shipping.selected.amount,
+                duties: group.duties,
+                taxes: group.taxes,
+                total: group.collected_now,
+                due_at_door: group.due_at_door,
+                refunded: Money::zero(currency),
+                seller_total: group.seller_totals.total,
+                lines: group
+                    .lines
+                    .iter()
+                    .enumerate()
+                    .map(|(index, line)| OrderLine {
+                        line_no: index as i64 + 1,
+                        product_id: line.product_id.clone(),
+                        warehouse_id: None,
+                        sku: line.sku.clone(),
+                        quantity: i64::from(line.quantity),
+                        unit_price: line.unit_price,
+                        line_total: line.line_total,
+                    })
+                    .collect(),
+                snapshot: OrderSnapshot::clone(&quote.body.snapshot(group)),
+                created_at: now,
+                updated_at: now,
+            });
+        }
+        let placement = CheckoutPlacement {
+            quote_id: quote_id.clone(),
+            at: now,
+            payment: payment.clone(),
+            orders,
+            event: NewOrderEvent {
+                action: "place".into(),
+                actor: actor(principal),
+                reason: None,
+                at: now,
+            },
+        };
+        let outcome = match self.store.place_checkout(&placement).await {
+            Ok(outcome) => outcome,
+            Err(error) => {
+                let _ = provider.void(&authorization.reference).await;
+                return Err(error.into());
+            }
+        };
+        let orders = match outcome {
+            PlacementOutcome::Placed(orders) => orders,
+            PlacementOutcome::QuoteAlreadyUsed => {
+                let _ = provider.void(&authorization.reference).await;
+                return Err(AppError::Conflict(
+                    "this quote was already used for an order".into(),
+                ));
+            }
+            PlacementOutcome::OutOfStock {
+                product_id,
+                requested,
+                available,
+            } => {
+                let _ = provider.void(&authorization.reference).await;
+                return Err(AppError::Conflict(format!(
+                    "out of stock: {product_id} has {available} available, {requested} requested"
+                )));
+            }
+        };
+        self.send_provider_notifications(
+            provider.as_ref(),
+            &payment,
+            &authorization.pending_notifications,
+        );
+        Ok(Checkout {
+            quote_id,
+            next_action: (!authorized).then(|| "three_d_secure".to_string()),
+            payment: payment.into(),
+            orders,
+        })
+    }
+
+    pub async fn get_order(&self, principal: &Principal, id: &str) -> AppResult<OrderDetail> {
+        let order = self.order_for(principal, id).await?;
+        let payment = self
+            .store
+            .get_payment(&order.payment_id)
+            .await?
+            .ok_or_else(|| AppError::Unavailable("the order's payment is missing".into()))?;
+        let refunds = self.store.order_refunds(&order.id).await?;
+        let returns = self.store.order_returns(&order.id).await?;
+        Ok(OrderDetail {
+            order,
+            payment: payment.into(),
+            refunds,
+            returns,
+        })
+    }
+
+    pub(crate) async fn order_for(
+        &self,
+        principal: &Principal,
+        id: &str,
+    ) -> AppResult<OrderRecord> {
+        let id = OrderId::parse(id).map_err(|_| AppError::NotFound("order"))?;
+        self.store
+            .get_order(&order_scope(principal), &id)
+            .await?
+            .ok_or(AppError::NotFound("order"))
+    }
+
+    pub async fn order_events(
+        &self,
+        principal: &Principal,
+        id: &str,
+    ) -> AppResult<Vec<OrderEvent>> {
+        let order = self.order_for(principal, id).await?;
+        Ok(self.store.order_events(&order.id).await?)
+    }
+
+    pub async fn list_orders(
+        &self,
+        principal: &Principal,
+        query: &OrderListQuery,
+    ) -> AppResult<Page<OrderRecord>> {
+        let mut errors = silkroute_domain::validation::FieldErrors::new();
+        let status = query.status.as_deref().and_then(|status| {
+            let parsed = OrderStatus::parse(status);
+            if parsed.is_none() {
+                errors.push("status", format!("unknown status '{status}'"));
+            }
+            parsed
+        });
+        let destination = query.market.as_deref().and_then(|market| {
+            errors.check(
+                "market",
+                silkroute_domain::country::CountryCode::parse(market),
+            )
+        });
+        let mut date = |field: &str, value: Option<&str>| {
+            value.and_then(|text| {
+                let parsed = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+                if parsed.is_none() {
+                    errors.push(field, "must be a date written YYYY-MM-DD");
+                }
+                parsed
+            })
+        };
+        let created_from = date("from", query.from.as_deref());
+        let created_to = date("to", query.to.as_deref());
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors.into_vec()));
+        }
+        let page = PageRequest {
+            after: query.cursor.clone(),
+            limit: query
+                .limit
+                .unwrap_or(silkroute_store_page_default())
+                .clamp(1, 500),
+        };
+        let filter = OrderFilter {
+            status,
+            destination,
+            created_from,
+            created_to,
+        };
+        Ok(self
+            .store
+            .list_orders(&order_scope(principal), &filter, &page)
+            .await?)
+    }
+}
+
+fn silkroute_store_page_default() -> u32 {
+    PageRequest::default().limit
+}

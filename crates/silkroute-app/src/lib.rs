@@ -27,7 +27,7 @@ use silkroute_store::Store;
 pub use auth::{Principal, Role};
 pub use catalog::{CatalogEntry, CatalogPrice, ProductListQuery};
 pub use checkout::{DestinationInput, Quote, QuoteLineInput, QuoteRequest, ServiceChoice};
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use error::AppError;
 pub use landed_cost::LandedCostRequest;
 pub use order_actions::{ActionRequest, RefundRequest, ReturnRequest};

@@ -2,6 +2,7 @@
 //! One test binary keeps link time low.
 
 mod api_catalog;
+mod api_checkout;
 mod api_conventions;
 mod api_landed_cost;
 mod api_reference;

@@ -8,7 +8,7 @@ use axum::http::{Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
 use http_body_util::BodyExt;
 use serde_json::Value;
-use silkroute_app::{App, AppConfig, FixedClock, Role};
+use silkroute_app::{App, AppConfig, ManualClock, Role};
 use silkroute_store_tests::TestDatabase;
 use tower::ServiceExt;
 
@@ -33,6 +33,7 @@ fn trimmed_ecb_snapshot() -> String {
 pub struct TestApp {
     pub router: Router,
     pub app: App,
+    pub clock: Arc<ManualClock>,
     pub database: Option<TestDatabase>,
     pub admin: String,
 }
@@ -46,17 +47,17 @@ pub struct Reply {
 
 impl TestApp {
     pub async fn on(database: TestDatabase) -> TestApp {
-        let clock = FixedClock(
+        let clock = Arc::new(ManualClock::new(
             Utc.with_ymd_and_hms(2026, 10, 30, 12, 0, 0)
                 .single()
                 .expect("time"),
-        );
+        ));
         // Payment notifications are sent by the tests themselves, signed, when they want them.
         let config = AppConfig {
             deliver_payment_notifications: false,
             ..AppConfig::default()
         };
-        let app = App::new(database.store.clone(), Arc::new(clock), config);
+        let app = App::new(database.store.clone(), clock.clone(), config);
         app.import_fx_csv(&trimmed_ecb_snapshot(), |_, _| {})
             .await
             .expect("fx");
@@ -70,6 +71,7 @@ impl TestApp {
         TestApp {
             router,
             app,
+            clock,
             database: Some(database),
             admin,
         }
@@ -228,4 +230,166 @@ pub fn assert_problem(reply: &Reply, status: u16, field: Option<&str>) {
             reply.body
         );
     }
+}
+
+/// The test provider's signing secret (the default configuration).
+pub const PAYMENT_SECRET: &str = "whsec_silkroute_test";
+pub const GOOD_CARD: &str = "4242424242424242";
+
+/// A seller with one product in stock: (seller id, seller token, product id, warehouse id).
+pub struct Listing {
+    pub seller_id: String,
+    pub token: String,
+    pub product_id: String,
+    pub warehouse_id: String,
+}
+
+impl TestApp {
+    /// Creates a buyer and a token bound to it: (buyer id, token).
+    pub async fn buyer(&self, name: &str, country: &str) -> (String, String) {
+        let reply = self
+            .post(
+                "/api/v1/buyers",
+                Some(&self.admin),
+                serde_json::json!({"name": name, "country": country}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+        let id = reply.body["id"].as_str().expect("id").to_string();
+        let token = self
+            .post(
+                "/api/v1/tokens",
+                Some(&self.admin),
+                serde_json::json!({"role": "buyer", "buyer_id": id}),
+            )
+            .await;
+        assert_eq!(token.status, StatusCode::CREATED, "{:?}", token.body);
+        (id, token.body["token"].as_str().expect("token").to_string())
+    }
+
+    /// A seller in `country` listing `product` with `stock` units in a home warehouse.
+    pub async fn listing(&self, name: &str, country: &str, product: Value, stock: i64) -> Listing {
+        let (seller_id, token) = self.seller(name, country).await;
+        let created = self.post("/api/v1/products", Some(&token), product).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{:?}", created.body);
+        let product_id = created.body["id"].as_str().expect("id").to_string();
+        let warehouse = self
+            .post(
+                "/api/v1/warehouses",
+                Some(&token),
+                serde_json::json!({"name": format!("{name} home"), "country": country}),
+            )
+            .await;
+        assert_eq!(
+            warehouse.status,
+            StatusCode::CREATED,
+            "{:?}",
+            warehouse.body
+        );
+        let warehouse_id = warehouse.body["id"].as_str().expect("id").to_string();
+        let received = self
+            .post(
+                "/api/v1/stock/movements",
+                Some(&token),
+                serde_json::json!({"product_id": product_id, "warehouse_id": warehouse_id,
+                    "kind": "receipt", "quantity": stock}),
+            )
+            .await;
+        assert_eq!(received.status, StatusCode::CREATED, "{:?}", received.body);
+        Listing {
+            seller_id,
+            token,
+            product_id,
+            warehouse_id,
+        }
+    }
+
+    /// The product's stock as (on hand, reserved, available), summed over warehouses.
+    pub async fn stock(&self, listing: &Listing) -> (i64, i64, i64) {
+        let reply = self
+            .get(
+                &format!("/api/v1/stock?product_id={}", listing.product_id),
+                Some(&listing.token),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+        let rows = reply.body.as_array().expect("levels");
+        let sum = |key: &str| rows.iter().map(|r| r[key].as_i64().expect("n")).sum();
+        (sum("on_hand"), sum("reserved"), sum("available"))
+    }
+
+    /// A quote for `lines` (product id, quantity) to `country`, as `buyer`.
+    pub async fn quote(&self, buyer: Option<&str>, country: &str, lines: &[(&str, i64)]) -> Reply {
+        let lines: Vec<Value> = lines
+            .iter()
+            .map(|(id, quantity)| serde_json::json!({"product_id": id, "quantity": quantity}))
+            .collect();
+        self.post(
+            "/api/v1/checkout/quotes",
+            buyer,
+            serde_json::json!({"destination": {"country": country}, "lines": lines}),
+        )
+        .await
+    }
+
+    pub async fn order(&self, buyer: &str, quote_id: &str, card: &str) -> Reply {
+        self.post(
+            "/api/v1/orders",
+            Some(buyer),
+            serde_json::json!({"quote_id": quote_id,
+                "payment": {"provider": "test", "card_number": card}}),
+        )
+        .await
+    }
+
+    /// Sends the provider's notification of `kind` for a payment, signed `age_secs` ago with
+    /// `secret`, under the event id `event_id`.
+    pub async fn notify(
+        &self,
+        payment: &Value,
+        kind: &str,
+        event_id: &str,
+        secret: &str,
+        age_secs: i64,
+    ) -> Reply {
+        let created = self.app.now().timestamp() - age_secs;
+        let body = serde_json::json!({
+            "id": event_id,
+            "type": kind,
+            "payment_id": payment["id"],
+            "provider_reference": payment["provider_reference"],
+            "amount": payment["amount"],
+            "created": created,
+        })
+        .to_string();
+        let signature =
+            silkroute_domain::payment::sign(secret.as_bytes(), created, body.as_bytes());
+        let request = Request::builder()
+            .method("POST")
+            .uri("/api/v1/payments/webhooks/test")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("Silkroute-Signature", signature)
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request).await
+    }
+
+    pub async fn order_status(&self, token: &str, order_id: &str) -> String {
+        let reply = self
+            .get(&format!("/api/v1/orders/{order_id}"), Some(token))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+        reply.body["status"].as_str().expect("status").to_string()
+    }
+}
+
+/// A product JSON like `shirt` with another HS code, weight and price.
+pub fn product(sku: &str, hs_code: &str, origin: &str, weight_g: u32, price: &str) -> Value {
+    let mut value = shirt(sku);
+    value["hs_code"] = Value::from(hs_code);
+    value["origin_country"] = Value::from(origin);
+    value["weight_g"] = Value::from(weight_g);
+    value["base_price"] = Value::from(price);
+    value["gtin"] = Value::Null;
+    value
 }

@@ -1,0 +1,469 @@
+//! Checkout through the API: quotes for real destinations from sellers in China and the United
+//! States, orders placed with the test provider and followed through their states, and every
+//! way a checkout can be refused without writing anything.
+
+use serde_json::{Value, json};
+
+use crate::support::{GOOD_CARD, Listing, PAYMENT_SECRET, TestApp, assert_problem, product};
+
+/// Sellers in CN (a T-shirt) and the US (a ceramic mug), each with stock.
+async fn two_sellers(app: &TestApp) -> (Listing, Listing) {
+    let cn = app
+        .listing(
+            "Shenzhen Apparel",
+            "CN",
+            product("CN-TEE", "6109.10", "CN", 180, "89.00"),
+            1_000,
+        )
+        .await;
+    let us = app
+        .listing(
+            "Ohio Pottery",
+            "US",
+            product("US-MUG", "6912.00", "US", 450, "18.50"),
+            1_000,
+        )
+        .await;
+    (cn, us)
+}
+
+fn amount(value: &Value) -> rust_decimal::Decimal {
+    value["amount"]
+        .as_str()
+        .expect("amount")
+        .parse()
+        .expect("decimal")
+}
+
+fn sum(values: impl Iterator<Item = rust_decimal::Decimal>) -> rust_decimal::Decimal {
+    values.fold(rust_decimal::Decimal::ZERO, |a, b| a + b)
+}
+
+/// Every group's parts add up, every charge names its rule and base, the totals are the sums.
+fn assert_consistent(quote: &Value) {
+    let groups = quote["groups"].as_array().expect("groups");
+    for group in groups {
+        let charges: Vec<&Value> = group["duty_lines"]
+            .as_array()
+            .expect("duty lines")
+            .iter()
+            .chain(group["tax_lines"].as_array().expect("tax lines"))
+            .collect();
+        for line in &charges {
+            assert!(
+                line["rule"].as_str().is_some_and(|r| !r.is_empty()),
+                "{line}"
+            );
+            assert!(line["rule_version"].as_u64().is_some(), "{line}");
+            assert!(line["base"]["amount"].is_string(), "{line}");
+        }
+        let at_checkout = sum(charges
+            .iter()
+            .filter(|line| line["collected"] == "at_checkout")
+            .map(|line| amount(&line["amount"])));
+        assert_eq!(
+            amount(&group["collected_now"]),
+            amount(&group["goods"])
+                + amount(&group["shipping"]["selected"]["amount"])
+                + at_checkout,
+            "{group}"
+        );
+        let goods = sum(group["lines"]
+            .as_array()
+            .expect("lines")
+            .iter()
+            .map(|line| amount(&line["line_total"])));
+        assert_eq!(goods, amount(&group["goods"]));
+    }
+    assert_eq!(
+        amount(&quote["totals"]["collected_now"]),
+        sum(groups.iter().map(|g| amount(&g["collected_now"])))
+    );
+    assert_eq!(
+        amount(&quote["totals"]["due_at_door"]),
+        sum(groups.iter().map(|g| amount(&g["due_at_door"])))
+    );
+    assert!(quote["expires_at"].is_string());
+    assert!(
+        quote["id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("qte_"))
+    );
+}
+
+#[tokio::test]
+async fn buyers_in_ten_markets_quote_pay_and_follow_their_orders() {
+    for app in TestApp::all().await {
+        let (cn, us) = two_sellers(&app).await;
+        // (destination, currency, a rule-id fragment every quote there must show)
+        let markets = [
+            ("DE", "EUR", "vat.de"),
+            ("GB", "GBP", "vat.gb"),
+            ("US", "USD", "tariff.us.6109"),
+            ("AU", "AUD", "vat.au"),
+            ("CA", "CAD", "vat.ca"),
+            ("JP", "JPY", ""),
+            ("SG", "SGD", "vat.sg"),
+            ("CH", "CHF", "tariff.ch"),
+            ("NO", "NOK", "vat.no"),
+            ("CN", "CNY", "vat.cn"),
+        ];
+        for (country, currency, rule) in markets {
+            let (_, buyer) = app.buyer(&format!("Buyer {country}"), country).await;
+            // Cross-border only: a seller never ships into its own country.
+            let lines: Vec<(&str, i64)> = [(&cn, "CN", 2), (&us, "US", 1)]
+                .iter()
+                .filter(|(_, home, _)| *home != country)
+                .map(|(listing, _, quantity)| (listing.product_id.as_str(), *quantity))
+                .collect();
+            let quote = app.quote(Some(&buyer), country, &lines).await;
+            assert_eq!(quote.status, 201, "{country}: {}", quote.body);
+            let quote = quote.body;
+            assert_consistent(&quote);
+            assert_eq!(quote["totals"]["currency"], currency, "{country}");
+            assert_eq!(
+                quote["groups"].as_array().map(Vec::len),
+                Some(lines.len()),
+                "{country}"
+            );
+            let rules: Vec<String> = quote["groups"]
+                .as_array()
+                .expect("groups")
+                .iter()
+                .flat_map(|g| {
+                    g["duty_lines"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .chain(g["tax_lines"].as_array().into_iter().flatten())
+                })
+                .filter_map(|line| line["rule"].as_str().map(str::to_lowercase))
+                .collect();
+            if rule.is_empty() {
+                // Japan: two T-shirts are far below ¥10,000 at 60 % of the price.
+                assert!(rules.is_empty(), "{country}: {rules:?}");
+            } else {
+                assert!(
+                    rules.iter().any(|r| r.contains(rule)),
+                    "{country}: expected a rule like '{rule}' in {rules:?}"
+                );
+            }
+            assert!(!quote["fx"].as_array().expect("fx").is_empty(), "{country}");
+
+            // Read back unchanged.
+            let again = app
+                .get(
+                    &format!("/api/v1/checkout/quotes/{}", quote["id"].as_str().unwrap()),
+                    Some(&buyer),
+                )
+                .await;
+            assert_eq!(again.body["totals"], quote["totals"]);
+
+            let placed = app
+                .order(&buyer, quote["id"].as_str().unwrap(), GOOD_CARD)
+                .await;
+            assert_eq!(placed.status, 201, "{country}: {}", placed.body);
+            assert_eq!(placed.body["payment"]["status"], "authorized");
+            assert_eq!(placed.body["payment"]["card_last4"], "4242");
+            assert_eq!(
+                placed.body["payment"]["amount"],
+                quote["totals"]["collected_now"]
+            );
+            let orders = placed.body["orders"].as_array().expect("orders").clone();
+            assert_eq!(orders.len(), lines.len());
+            for order in &orders {
+                assert_eq!(order["status"], "pending_payment");
+            }
+            // Paid only when the capture notification arrives.
+            let captured = app
+                .notify(
+                    &placed.body["payment"],
+                    "payment.captured",
+                    &format!("evt_capture_{country}"),
+                    PAYMENT_SECRET,
+                    0,
+                )
+                .await;
+            assert_eq!(captured.status, 200, "{}", captured.body);
+            let order = &orders[0];
+            let id = order["id"].as_str().unwrap();
+            let seller_token = if order["seller_id"] == cn.seller_id.as_str() {
+                &cn.token
+            } else {
+                &us.token
+            };
+            assert_eq!(app.order_status(&buyer, id).await, "paid");
+            for step in ["fulfil", "ship", "deliver"] {
+                let reply = app
+                    .request(
+                        "POST",
+                        &format!("/api/v1/orders/{id}/{step}"),
+                        Some(seller_token),
+                        None,
+                        &[],
+                    )
+                    .await;
+                assert_eq!(reply.status, 200, "{step}: {}", reply.body);
+            }
+            let done = app
+                .request(
+                    "POST",
+                    &format!("/api/v1/orders/{id}/complete"),
+                    Some(&buyer),
+                    Some(json!({"reason": "arrived fine"})),
+                    &[],
+                )
+                .await;
+            assert_eq!(done.status, 200, "{}", done.body);
+            assert_eq!(done.body["status"], "completed");
+            let events = app
+                .get(&format!("/api/v1/orders/{id}/events"), Some(&buyer))
+                .await;
+            let trail: Vec<&str> = events
+                .body
+                .as_array()
+                .expect("events")
+                .iter()
+                .map(|e| e["to_status"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                trail,
+                [
+                    "pending_payment",
+                    "paid",
+                    "fulfilling",
+                    "shipped",
+                    "delivered",
+                    "completed"
+                ]
+            );
+            assert!(
+                events.body[1]["actor"]
+                    .as_str()
+                    .is_some_and(|a| a == "provider:test")
+            );
+        }
+        // Reserved stock is exactly what open orders hold; shipped units left the shelf.
+        let (on_hand, reserved, available) = app.stock(&cn).await;
+        assert_eq!(reserved, open_reserved(&app, &cn).await);
+        assert_eq!(available, on_hand - reserved);
+        assert!(on_hand < 1_000);
+        app.finish().await;
+    }
+}
+
+/// Units still reserved by open orders of the listing (those not shipped yet).
+async fn open_reserved(app: &TestApp, listing: &Listing) -> i64 {
+    let orders = app
+        .get("/api/v1/orders?limit=500", Some(&listing.token))
+        .await;
+    orders.body["data"]
+        .as_array()
+        .expect("orders")
+        .iter()
+        .filter(|o| {
+            ["pending_payment", "paid", "fulfilling"].contains(&o["status"].as_str().unwrap())
+        })
+        .flat_map(|o| o["lines"].as_array().unwrap().clone())
+        .map(|line| line["quantity"].as_i64().unwrap())
+        .sum()
+}
+
+#[tokio::test]
+async fn bad_carts_and_bad_orders_are_refused_and_write_nothing() {
+    for app in TestApp::all().await {
+        let (cn, _) = two_sellers(&app).await;
+        let (_, buyer) = app.buyer("Erika", "DE").await;
+        let heavy = app
+            .listing(
+                "Anvil Works",
+                "CN",
+                product("CN-ANVIL", "8205.59", "CN", 40_000, "300.00"),
+                5,
+            )
+            .await;
+        let mut bulk = product("CN-BULK", "6109.10", "CN", 180, "20.00");
+        bulk["moq"] = json!(10);
+        let created = app.post("/api/v1/products", Some(&cn.token), bulk).await;
+        let bulk_id = created.body["id"].as_str().unwrap().to_string();
+
+        let unknown = app
+            .quote(Some(&buyer), "DE", &[("prd_01JD0000000000000000000000", 1)])
+            .await;
+        assert_problem(&unknown, 422, Some("lines[0].product_id"));
+        let zero = app.quote(Some(&buyer), "DE", &[(&cn.product_id, 0)]).await;
+        assert_problem(&zero, 422, Some("lines[0].quantity"));
+        let below = app.quote(Some(&buyer), "DE", &[(&bulk_id, 9)]).await;
+        assert_problem(&below, 422, Some("lines[0].quantity"));
+        let nowhere = app.quote(Some(&buyer), "AQ", &[(&cn.product_id, 1)]).await;
+        assert_problem(&nowhere, 422, Some("destination.country"));
+        let domestic = app.quote(Some(&buyer), "CN", &[(&cn.product_id, 1)]).await;
+        assert_problem(&domestic, 422, Some("destination.country"));
+        let overweight = app
+            .quote(Some(&buyer), "DE", &[(&heavy.product_id, 3)])
+            .await;
+        assert_problem(&overweight, 422, Some("shipping"));
+        let empty = app.quote(Some(&buyer), "DE", &[]).await;
+        assert_problem(&empty, 422, Some("lines"));
+        let malformed = app
+            .post(
+                "/api/v1/checkout/quotes",
+                Some(&buyer),
+                json!({"destination": {"country": "DE"}, "lines": [{"product_id": 7}]}),
+            )
+            .await;
+        assert!(malformed.status.is_client_error(), "{}", malformed.body);
+
+        // A declined card: 402, nothing ordered, the quote still usable.
+        let quote = app.quote(Some(&buyer), "DE", &[(&cn.product_id, 3)]).await;
+        let quote_id = quote.body["id"].as_str().unwrap().to_string();
+        let declined = app.order(&buyer, &quote_id, "4000000000000002").await;
+        assert_problem(&declined, 402, None);
+        let poor = app.order(&buyer, &quote_id, "4000000000009995").await;
+        assert_problem(&poor, 402, None);
+        let bad_number = app.order(&buyer, &quote_id, "4242424242424241").await;
+        assert_problem(&bad_number, 422, Some("payment.card_number"));
+        let listed = app.get("/api/v1/orders", Some(&buyer)).await;
+        assert_eq!(listed.body["data"].as_array().map(Vec::len), Some(0));
+        assert_eq!(app.stock(&cn).await, (1_000, 0, 1_000));
+
+        // Paid once; the same quote again is a conflict, and stock moved once.
+        let first = app.order(&buyer, &quote_id, GOOD_CARD).await;
+        assert_eq!(first.status, 201, "{}", first.body);
+        let again = app.order(&buyer, &quote_id, GOOD_CARD).await;
+        assert_problem(&again, 409, None);
+        assert_eq!(app.stock(&cn).await, (1_000, 3, 997));
+
+        // Another buyer cannot use (or see) this buyer's quote.
+        let (_, other) = app.buyer("Mallory", "DE").await;
+        let stolen = app.order(&other, &quote_id, GOOD_CARD).await;
+        assert_problem(&stolen, 422, Some("quote_id"));
+        assert_problem(
+            &app.get(&format!("/api/v1/checkout/quotes/{quote_id}"), Some(&other))
+                .await,
+            404,
+            None,
+        );
+
+        // Expired after 30 minutes.
+        let late = app.quote(Some(&buyer), "DE", &[(&cn.product_id, 1)]).await;
+        app.clock.advance(chrono::Duration::minutes(31));
+        let expired = app
+            .order(&buyer, late.body["id"].as_str().unwrap(), GOOD_CARD)
+            .await;
+        assert_problem(&expired, 422, Some("quote_id"));
+        assert_eq!(app.stock(&cn).await, (1_000, 3, 997));
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn two_hundred_buyers_race_for_the_last_ten_units() {
+    for app in TestApp::all().await {
+        let scarce = app
+            .listing(
+                "Last Ten Co",
+                "CN",
+                product("CN-LAST", "6109.10", "CN", 180, "50.00"),
+                10,
+            )
+            .await;
+        let (_, buyer) = app.buyer("Crowd", "DE").await;
+        let mut quotes = Vec::new();
+        for _ in 0..200 {
+            let quote = app
+                .quote(Some(&buyer), "DE", &[(&scarce.product_id, 1)])
+                .await;
+            assert_eq!(quote.status, 201, "{}", quote.body);
+            quotes.push(quote.body["id"].as_str().unwrap().to_string());
+        }
+        let app = std::sync::Arc::new(app);
+        let mut attempts = Vec::new();
+        for quote_id in quotes {
+            let app = app.clone();
+            let buyer = buyer.clone();
+            attempts.push(tokio::spawn(async move {
+                app.order(&buyer, &quote_id, GOOD_CARD)
+                    .await
+                    .status
+                    .as_u16()
+            }));
+        }
+        let mut statuses = Vec::new();
+        for attempt in attempts {
+            statuses.push(attempt.await.expect("task"));
+        }
+        let placed = statuses.iter().filter(|s| **s == 201).count();
+        let refused = statuses.iter().filter(|s| **s == 409).count();
+        assert_eq!((placed, refused), (10, 190), "{statuses:?}");
+        assert_eq!(app.stock(&scarce).await, (10, 10, 0));
+        let orders = app
+            .get("/api/v1/orders?limit=500", Some(&scarce.token))
+            .await;
+        assert_eq!(orders.body["data"].as_array().map(Vec::len), Some(10));
+        let audit = app.app.stock_audit().await.expect("audit");
+        assert_eq!(audit.mismatched_products, 0, "{audit:?}");
+        assert_eq!(audit.reserved, audit.held_by_orders);
+        if let Ok(app) = std::sync::Arc::try_unwrap(app) {
+            app.finish().await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_idempotent_replay_storm_places_one_order() {
+    for app in TestApp::all().await {
+        let (cn, _) = two_sellers(&app).await;
+        let (_, buyer) = app.buyer("Retry Ruth", "FR").await;
+        let quote = app.quote(Some(&buyer), "FR", &[(&cn.product_id, 2)]).await;
+        let body = json!({"quote_id": quote.body["id"],
+            "payment": {"provider": "test", "card_number": GOOD_CARD}});
+        let app = std::sync::Arc::new(app);
+        let mut storm = Vec::new();
+        for _ in 0..40 {
+            let app = app.clone();
+            let buyer = buyer.clone();
+            let body = body.clone();
+            storm.push(tokio::spawn(async move {
+                app.request(
+                    "POST",
+                    "/api/v1/orders",
+                    Some(&buyer),
+                    Some(body),
+                    &[("Idempotency-Key", "checkout-ruth-1")],
+                )
+                .await
+            }));
+        }
+        let mut order_ids = std::collections::BTreeSet::new();
+        for reply in storm {
+            let reply = reply.await.expect("task");
+            match reply.status.as_u16() {
+                201 => {
+                    order_ids.insert(reply.body["orders"][0]["id"].as_str().unwrap().to_string());
+                }
+                409 => {}
+                other => panic!("unexpected {other}: {}", reply.body),
+            }
+        }
+        // A late retry gets the stored first answer.
+        let late = app
+            .request(
+                "POST",
+                "/api/v1/orders",
+                Some(&buyer),
+                Some(body.clone()),
+                &[("Idempotency-Key", "checkout-ruth-1")],
+            )
+            .await;
+        assert_eq!(late.status, 201, "{}", late.body);
+        order_ids.insert(late.body["orders"][0]["id"].as_str().unwrap().to_string());
+        assert_eq!(order_ids.len(), 1, "{order_ids:?}");
+        let listed = app.get("/api/v1/orders", Some(&buyer)).await;
+        assert_eq!(listed.body["data"].as_array().map(Vec::len), Some(1));
+        assert_eq!(app.stock(&cn).await, (1_000, 2, 998));
+        if let Ok(app) = std::sync::Arc::try_unwrap(app) {
+            app.finish().await;
+        }
+    }
+}

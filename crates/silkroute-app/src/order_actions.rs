@@ -239,6 +239,8 @@ impl App {
         }
         let why = reason(request.reason)?;
         let order = self.order_for(principal, id).await?;
+        // Legal at all? (A refunded or shipped-and-completed order is a conflict, not bad input.)
+        let full = self.change(principal, &order, OrderAction::Refund, why.clone())?;
         let mut book = RefundBook::new(order.total, order.refunded)
             .map_err(|e| AppError::Unavailable(e.to_string()))?;
         let amount = request.amount.unwrap_or_else(|| book.refundable());
@@ -246,30 +248,25 @@ impl App {
             .apply(amount)
             .map_err(|e| AppError::field("amount", e.to_string()))?;
         let mut change = match outcome {
-            RefundOutcome::Full => {
-                self.change(principal, &order, OrderAction::Refund, why.clone())?
-            }
-            RefundOutcome::Partial => {
-                // A partial refund is legal wherever a full one is; the status stays.
-                self.change(principal, &order, OrderAction::Refund, why.clone())?;
-                OrderChange {
-                    seller_id: order.seller_id.clone(),
-                    order_id: order.id.clone(),
-                    expected: order.status,
-                    to: order.status,
-                    status_before_refund: order.status_before_refund,
-                    event: NewOrderEvent {
-                        action: "partial_refund".into(),
-                        actor: actor(principal),
-                        reason: why.clone(),
-                        at: self.now(),
-                    },
-                    stock: StockEffect::None,
-                    refund: None,
-                    new_return: None,
-                    return_change: None,
-                }
-            }
+            RefundOutcome::Full => full,
+            // A partial refund is legal wherever a full one is; the status stays.
+            RefundOutcome::Partial => OrderChange {
+                seller_id: order.seller_id.clone(),
+                order_id: order.id.clone(),
+                expected: order.status,
+                to: order.status,
+                status_before_refund: order.status_before_refund,
+                event: NewOrderEvent {
+                    action: "partial_refund".into(),
+                    actor: actor(principal),
+                    reason: why.clone(),
+                    at: self.now(),
+                },
+                stock: StockEffect::None,
+                refund: None,
+                new_return: None,
+                return_change: None,
+            },
         };
         change.refund = Some(self.refund_record(&order, amount, why).await?);
         self.commit_change(principal, change).await

@@ -3,6 +3,7 @@
 //! two writers never both pass a check.
 
 mod catalog;
+mod group_commit;
 mod idempotency;
 mod orders;
 mod parties;
@@ -34,6 +35,8 @@ pub(crate) use silkroute_store_sqlx::backend_error;
 #[derive(Clone)]
 pub struct SqliteStore {
     pub(crate) pool: SqlitePool,
+    /// Checkout writes go through one committer task (see `group_commit`).
+    pub(crate) committer: tokio::sync::mpsc::Sender<group_commit::Job>,
 }
 
 impl SqliteStore {
@@ -52,7 +55,8 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(backend_error)?;
-        Ok(SqliteStore { pool })
+        let committer = group_commit::start(pool.clone());
+        Ok(SqliteStore { pool, committer })
     }
 }
 

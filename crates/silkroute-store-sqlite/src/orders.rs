@@ -16,6 +16,7 @@ use silkroute_store::{
 };
 use sqlx::{Row, SqliteConnection};
 
+use crate::group_commit::{self, Job};
 use crate::{SqliteStore, backend_error};
 
 /// Reserved stock per product against what open orders hold (see `StockStore::stock_audit`).
@@ -55,20 +56,8 @@ enum Bind {
 #[async_trait]
 impl OrderStore for SqliteStore {
     async fn insert_quote(&self, quote: &StoredQuote) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO quotes (quote_id, buyer_id, created_at, expires_at, consumed_at, body) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(quote.id.as_str())
-        .bind(quote.buyer_id.as_ref().map(|id| id.as_str()))
-        .bind(quote.created_at)
-        .bind(quote.expires_at)
-        .bind(quote.consumed_at)
-        .bind(json(&quote.body)?)
-        .execute(&self.pool)
-        .await
-        .map_err(backend_error)?;
-        Ok(())
+        let quote = Box::new(quote.clone());
+        group_commit::submit(&self.committer, |reply| Job::Quote(quote, reply)).await
     }
 
     async fn get_quote(&self, id: &QuoteId) -> StoreResult<Option<StoredQuote>> {
@@ -83,15 +72,10 @@ impl OrderStore for SqliteStore {
         row.as_ref().map(silkroute_store_sqlx::quote).transpose()
     }
 
+    /// Goes through the group committer: many checkouts share one fsync.
     async fn place_checkout(&self, placement: &CheckoutPlacement) -> StoreResult<PlacementOutcome> {
-        let mut tx = self.pool.begin().await.map_err(backend_error)?;
-        let outcome = place(&mut tx, placement).await?;
-        if matches!(outcome, PlacementOutcome::Placed(_)) {
-            tx.commit().await.map_err(backend_error)?;
-        } else {
-            tx.rollback().await.map_err(backend_error)?;
-        }
-        Ok(outcome)
+        let placement = Box::new(placement.clone());
+        group_commit::submit(&self.committer, |reply| Job::Place(placement, reply)).await
     }
 
     async fn get_order(
@@ -245,7 +229,28 @@ impl OrderStore for SqliteStore {
     }
 }
 
-async fn place(
+pub(crate) async fn insert_quote(
+    tx: &mut SqliteConnection,
+    quote: &StoredQuote,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO quotes (quote_id, buyer_id, created_at, expires_at, consumed_at, body) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(quote.id.as_str())
+    .bind(quote.buyer_id.as_ref().map(|id| id.as_str()))
+    .bind(quote.created_at)
+    .bind(quote.expires_at)
+    .bind(quote.consumed_at)
+    .bind(json(&quote.body)?)
+    .execute(&mut *tx)
+    .await
+    .map_err(backend_error)?;
+    Ok(())
+}
+
+/// One checkout inside the caller's transaction (the group committer's savepoint).
+pub(crate) async fn place(
     tx: &mut SqliteConnection,
     placement: &CheckoutPlacement,
 ) -> StoreResult<PlacementOutcome> {

@@ -1,5 +1,7 @@
 -- Checkout (PostgreSQL): warehouses and stock, quotes, payments, orders with their lines and events, refunds,
 -- returns, and the payment notifications already processed (replay protection).
+-- Orders and payments keep their quote's id but no foreign key: quotes expire within the hour
+-- and may be purged, while the order keeps its own frozen snapshot of the quote group.
 -- Stock is a level per (seller, product, warehouse) guarded by CHECKs, plus an append-only log of
 -- movements; a reservation is a conditional UPDATE, so available stock never goes below zero.
 
@@ -48,7 +50,7 @@ CREATE TABLE quotes (
 
 CREATE TABLE payments (
     payment_id          TEXT PRIMARY KEY,
-    quote_id            TEXT NOT NULL UNIQUE REFERENCES quotes (quote_id),
+    quote_id            TEXT NOT NULL UNIQUE,
     buyer_id            TEXT NOT NULL REFERENCES buyers (buyer_id),
     provider            TEXT NOT NULL,
     provider_reference  TEXT NOT NULL,
@@ -72,7 +74,7 @@ CREATE INDEX payments_by_status ON payments (status, expires_at);
 CREATE TABLE orders (
     seller_id             TEXT NOT NULL REFERENCES sellers (seller_id),
     order_id              TEXT NOT NULL UNIQUE,
-    quote_id              TEXT NOT NULL REFERENCES quotes (quote_id),
+    quote_id              TEXT NOT NULL,
     buyer_id              TEXT NOT NULL REFERENCES buyers (buyer_id),
     payment_id            TEXT NOT NULL REFERENCES payments (payment_id),
     status                TEXT NOT NULL,

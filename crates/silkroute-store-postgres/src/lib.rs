@@ -4,6 +4,7 @@
 
 mod catalog;
 mod idempotency;
+mod import;
 mod orders;
 mod parties;
 mod reference;

@@ -5,6 +5,7 @@
 mod catalog;
 mod group_commit;
 mod idempotency;
+mod import;
 mod orders;
 mod parties;
 mod reference;

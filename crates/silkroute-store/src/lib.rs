@@ -25,10 +25,10 @@ use silkroute_domain::party::{Buyer, Seller};
 
 pub use error::StoreError;
 pub use orders::{
-    CheckoutPlacement, NewOrderEvent, OrderChange, OrderEvent, OrderFilter, OrderLine, OrderRecord,
-    OrderScope, PaymentChange, PaymentChangeOutcome, PaymentRecord, PlacementOutcome, RefundRecord,
-    ReturnChange, ReturnRecord, StockAudit, StockLevel, StockMove, StockMoveOutcome, StoredQuote,
-    Warehouse,
+    CheckoutPlacement, NewOrderEvent, OrderChange, OrderEvent, OrderFilter, OrderImport, OrderLine,
+    OrderRecord, OrderScope, PaymentChange, PaymentChangeOutcome, PaymentRecord, PlacementOutcome,
+    RefundRecord, ReturnChange, ReturnRecord, StockAudit, StockLevel, StockMove, StockMoveOutcome,
+    StoredQuote, Warehouse,
 };
 pub use page::{Page, PageRequest};
 pub use records::{
@@ -161,6 +161,18 @@ pub trait OrderStore: Send + Sync {
     async fn get_return(&self, id: &ReturnId) -> StoreResult<Option<ReturnRecord>>;
 }
 
+/// Bulk writes for history that did not go through checkout here.
+#[async_trait]
+pub trait OrderImportStore: Send + Sync {
+    async fn import_orders(&self, import: &OrderImport) -> StoreResult<()>;
+    /// Warehouses and their opening stock levels (reserved included), in one transaction.
+    async fn import_stock(
+        &self,
+        warehouses: &[Warehouse],
+        levels: &[StockLevel],
+    ) -> StoreResult<()>;
+}
+
 #[async_trait]
 pub trait Store:
     ReferenceStore
@@ -170,6 +182,7 @@ pub trait Store:
     + IdempotencyStore
     + StockStore
     + OrderStore
+    + OrderImportStore
     + Send
     + Sync
 {

@@ -324,3 +324,15 @@ pub struct StockAudit {
     pub held_by_orders: i64,
     pub mismatched_products: i64,
 }
+
+/// Orders recorded elsewhere (the demo's history, a migration from another platform) written in
+/// bulk with their payments, events, refunds and returns: one transaction per call.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OrderImport {
+    pub payments: Vec<PaymentRecord>,
+    /// Lines carry the warehouse they shipped (or are reserved) from.
+    pub orders: Vec<OrderRecord>,
+    pub events: Vec<(SellerId, OrderEvent)>,
+    pub refunds: Vec<RefundRecord>,
+    pub returns: Vec<ReturnRecord>,
+}

@@ -25,8 +25,34 @@ fn usd(amount: &str) -> Money {
     Money::parse_exact(amount, CurrencyCode::USD).expect("test amount")
 }
 
+/// The 2026 editions: the cards the expectations below were written against.
 fn services() -> Vec<CarrierService> {
-    embedded_services().expect("embedded carrier files are valid")
+    embedded_services()
+        .expect("embedded carrier files are valid")
+        .into_iter()
+        .filter(|s| s.in_force_on(day("2026-06-01")))
+        .collect()
+}
+
+#[test]
+fn every_service_is_priced_without_gaps_from_2024_to_2026() {
+    let all = embedded_services().expect("valid");
+    for id in [
+        "postal.economy",
+        "postal.parcel",
+        "express.worldwide",
+        "linehaul.consolidated",
+    ] {
+        let mut date = day("2024-01-01");
+        while date < day("2027-01-01") {
+            let editions = all
+                .iter()
+                .filter(|s| s.id == id && s.in_force_on(date))
+                .count();
+            assert_eq!(editions, 1, "{id} on {date}");
+            date += chrono::Duration::days(1);
+        }
+    }
 }
 
 fn service(id: &str) -> CarrierService {

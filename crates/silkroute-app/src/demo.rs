@@ -22,7 +22,11 @@ use silkroute_domain::party::{BusinessModel, Buyer, BuyerKind, Seller};
 
 use crate::{App, AppError, AppResult};
 
+mod calendar;
 mod facts;
+mod orders;
+
+pub use orders::{DemoOrderOptions, DemoOrderReport};
 
 use facts::{ADJECTIVES, BUYER_MARKETS, NAME_WORDS, ORIGINS, noun_for};
 

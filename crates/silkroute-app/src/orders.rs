@@ -4,8 +4,9 @@
 //! provider's capture notification arrives (see `payment_events`).
 
 use serde::{Deserialize, Serialize};
-use silkroute_domain::checkout::OrderSnapshot;
+use silkroute_domain::checkout::{QuoteBody, QuoteGroup};
 use silkroute_domain::ids::{OrderId, PaymentId, QuoteId};
+use silkroute_domain::landed_cost::Incoterm;
 use silkroute_domain::money::Money;
 use silkroute_domain::order::OrderStatus;
 use silkroute_domain::payment::{self, CardNumber, PaymentStatus};
@@ -104,6 +105,63 @@ pub struct OrderListQuery {
     pub to: Option<String>,
     pub limit: Option<u32>,
     pub cursor: Option<String>,
+}
+
+/// Who an order belongs to and what it came from.
+pub(crate) struct OrderIds {
+    pub order: OrderId,
+    pub buyer: silkroute_domain::ids::BuyerId,
+    pub quote: QuoteId,
+    pub payment: PaymentId,
+}
+
+/// A new order (`pending_payment`) for one group of a quote, its amounts frozen from the quote.
+pub(crate) fn order_from_group(
+    ids: OrderIds,
+    quote: &QuoteBody,
+    group: &QuoteGroup,
+    now: chrono::DateTime<chrono::Utc>,
+) -> OrderRecord {
+    OrderRecord {
+        id: ids.order,
+        seller_id: group.seller_id.clone(),
+        buyer_id: ids.buyer,
+        quote_id: ids.quote,
+        payment_id: ids.payment,
+        status: OrderStatus::PendingPayment,
+        status_before_refund: None,
+        destination: quote.destination.country,
+        incoterm: match group.incoterm {
+            Incoterm::Ddp => "DDP",
+            Incoterm::Dap => "DAP",
+        }
+        .to_string(),
+        goods: group.goods,
+        shipping: group.shipping.selected.amount,
+        duties: group.duties,
+        taxes: group.taxes,
+        total: group.collected_now,
+        due_at_door: group.due_at_door,
+        refunded: Money::zero(group.goods.currency()),
+        seller_total: group.seller_totals.total,
+        lines: group
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(index, line)| OrderLine {
+                line_no: index as i64 + 1,
+                product_id: line.product_id.clone(),
+                warehouse_id: None,
+                sku: line.sku.clone(),
+                quantity: i64::from(line.quantity),
+                unit_price: line.unit_price,
+                line_total: line.line_total,
+            })
+            .collect(),
+        snapshot: quote.snapshot(group),
+        created_at: now,
+        updated_at: now,
+    }
 }
 
 pub(crate) fn actor(principal: &Principal) -> String {
@@ -221,43 +279,17 @@ impl App {
         for group in &quote.body.groups {
             let id = OrderId::from_ulid(&new_ulid(self))
                 .map_err(|e| AppError::Unavailable(e.to_string()))?;
-            let currency = group.goods.currency();
-            orders.push(OrderRecord {
-                id,
-                seller_id: group.seller_id.clone(),
-                buyer_id: buyer_id.clone(),
-                quote_id: quote_id.clone(),
-                payment_id: payment_id.clone(),
-                status: OrderStatus::PendingPayment,
-                status_before_refund: None,
-                destination: quote.body.destination.country,
-                incoterm: format!("{:?}", group.incoterm).to_uppercase(),
-                goods: group.goods,
-                shipping: group.shipping.selected.amount,
-                duties: group.duties,
-                taxes: group.taxes,
-                total: group.collected_now,
-                due_at_door: group.due_at_door,
-                refunded: Money::zero(currency),
-                seller_total: group.seller_totals.total,
-                lines: group
-                    .lines
-                    .iter()
-                    .enumerate()
-                    .map(|(index, line)| OrderLine {
-                        line_no: index as i64 + 1,
-                        product_id: line.product_id.clone(),
-                        warehouse_id: None,
-                        sku: line.sku.clone(),
-                        quantity: i64::from(line.quantity),
-                        unit_price: line.unit_price,
-                        line_total: line.line_total,
-                    })
-                    .collect(),
-                snapshot: OrderSnapshot::clone(&quote.body.snapshot(group)),
-                created_at: now,
-                updated_at: now,
-            });
+            orders.push(order_from_group(
+                OrderIds {
+                    order: id,
+                    buyer: buyer_id.clone(),
+                    quote: quote_id.clone(),
+                    payment: payment_id.clone(),
+                },
+                &quote.body,
+                group,
+                now,
+            ));
         }
         let placement = CheckoutPlacement {
             quote_id: quote_id.clone(),

@@ -56,6 +56,11 @@ impl App {
             .collect())
     }
 
+    /// Every edition of every rate card, for pricing history.
+    pub(crate) fn all_carrier_services(&self) -> AppResult<Vec<CarrierService>> {
+        Ok(services()?.to_vec())
+    }
+
     pub fn shop_shipping(&self, request: RateRequest) -> AppResult<ShippingChoice> {
         let mut errors = FieldErrors::new();
         let origin = errors.check("origin", CountryCode::parse(&request.origin));

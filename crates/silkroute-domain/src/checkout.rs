@@ -241,7 +241,8 @@ pub struct OrderSnapshot {
 }
 
 impl QuoteBody {
-    /// The snapshot of one group, with only the rates that group's amounts used.
+    /// The snapshot of one group, with only the rates that group's amounts used and only the
+    /// selected shipping service.
     pub fn snapshot(&self, group: &QuoteGroup) -> OrderSnapshot {
         let buyer = self.totals.currency;
         let seller = group.seller_totals.currency;
@@ -253,10 +254,13 @@ impl QuoteBody {
                 group.shipping.selected.rate_card_amount.currency(),
             ))
             .collect();
+        // The order keeps the service it ships with; the alternatives were the quote's business.
+        let mut group = group.clone();
+        group.shipping.options.clear();
         OrderSnapshot {
             quote_date: self.date,
             buyer_kind: self.buyer_kind,
-            group: group.clone(),
+            group,
             fx: self
                 .fx
                 .iter()

@@ -45,23 +45,30 @@ impl StockStore for SqliteStore {
     async fn move_stock(&self, movement: &StockMove) -> StoreResult<StockMoveOutcome> {
         let mut tx = self.pool.begin().await.map_err(backend_error)?;
         // The write comes first so that SQLite takes its write lock before anything is read.
-        let row = sqlx::query(
+        // A receipt may open a level; a negative adjustment only changes an existing one and
+        // never below what is reserved.
+        let sql = if movement.quantity >= 0 {
             "INSERT INTO stock_levels (seller_id, product_id, warehouse_id, on_hand, reserved) \
              SELECT p.seller_id, p.product_id, w.warehouse_id, $4, 0 \
              FROM products p JOIN warehouses w ON w.seller_id = p.seller_id \
-             WHERE p.seller_id = $1 AND p.product_id = $2 AND w.warehouse_id = $3 AND $4 >= 0 \
+             WHERE p.seller_id = $1 AND p.product_id = $2 AND w.warehouse_id = $3 \
              ON CONFLICT (seller_id, product_id, warehouse_id) DO UPDATE \
              SET on_hand = stock_levels.on_hand + $4 \
-             WHERE stock_levels.on_hand + $4 >= stock_levels.reserved \
-             RETURNING seller_id, product_id, warehouse_id, on_hand, reserved",
-        )
-        .bind(movement.seller_id.as_str())
-        .bind(movement.product_id.as_str())
-        .bind(movement.warehouse_id.as_str())
-        .bind(movement.quantity)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(backend_error)?;
+             RETURNING seller_id, product_id, warehouse_id, on_hand, reserved"
+        } else {
+            "UPDATE stock_levels SET on_hand = on_hand + $4 \
+             WHERE seller_id = $1 AND product_id = $2 AND warehouse_id = $3 \
+             AND on_hand + $4 >= reserved \
+             RETURNING seller_id, product_id, warehouse_id, on_hand, reserved"
+        };
+        let row = sqlx::query(sql)
+            .bind(movement.seller_id.as_str())
+            .bind(movement.product_id.as_str())
+            .bind(movement.warehouse_id.as_str())
+            .bind(movement.quantity)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend_error)?;
         let Some(row) = row else {
             let current = sqlx::query(
                 "SELECT on_hand, reserved FROM stock_levels \

@@ -57,6 +57,17 @@ pub fn seller(n: u64, country: &str, currency: &str) -> Seller {
     }
 }
 
+pub fn buyer(n: u64, country: &str) -> Buyer {
+    Buyer {
+        id: BuyerId::from_ulid(&test_ulid(n)).expect("id"),
+        name: format!("Buyer {n}"),
+        country: CountryCode::parse(country).expect("country"),
+        kind: BuyerKind::Consumer,
+        vat_id: None,
+        created_at: at(1),
+    }
+}
+
 pub fn product(n: u64, seller: &Seller, sku: &str) -> Product {
     let currency = seller.settlement_currency;
     let mut titles = BTreeMap::new();
@@ -102,6 +113,7 @@ pub async fn run(store: Arc<dyn Store>) {
     catalog(&*store).await;
     tokens(&*store).await;
     idempotency(&*store).await;
+    crate::orders_story::run(store.clone()).await;
 }
 
 async fn migrations_are_idempotent(store: &dyn Store) {

@@ -3,6 +3,7 @@
 //! (`CI=true`) its absence is a failure, not a skip.
 
 pub mod conformance;
+pub mod orders_story;
 
 use std::sync::Arc;
 

@@ -97,14 +97,17 @@ impl Shop {
         let product = product(base + 1, &seller, &format!("SKU-{base}"));
         let buyer = buyer(base + 2, "DE");
         store
-            .insert_sellers(&[seller.clone()])
+            .insert_sellers(std::slice::from_ref(&seller))
             .await
             .expect("seller");
         store
-            .insert_products(&[product.clone()])
+            .insert_products(std::slice::from_ref(&product))
             .await
             .expect("product");
-        store.insert_buyers(&[buyer.clone()]).await.expect("buyer");
+        store
+            .insert_buyers(std::slice::from_ref(&buyer))
+            .await
+            .expect("buyer");
         let mut warehouses = Vec::new();
         for n in 0..2 {
             let id = WarehouseId::from_ulid(&test_ulid(base + 10 + n)).expect("id");

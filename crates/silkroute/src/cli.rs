@@ -83,6 +83,12 @@ pub struct DemoArgs {
     pub products_per_seller: u32,
     #[arg(long, default_value_t = 2_000)]
     pub buyers: u32,
+    /// Orders of history, priced by the rules of their day (0 for none).
+    #[arg(long, default_value_t = 20_000)]
+    pub orders: u32,
+    /// Days of history, ending yesterday.
+    #[arg(long, default_value_t = 730)]
+    pub days: u32,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
 }
@@ -136,4 +142,38 @@ pub enum BenchCommand {
         #[arg(long, default_value = "DE")]
         market: String,
     },
+    /// Checkout throughput over HTTP on loopback (quote + order, orders/s, p50/p99) against the
+    /// storage limit, then the stock audit. Uses a temporary SQLite file unless --database-url
+    /// names PostgreSQL (a fresh schema, dropped afterwards) or an empty SQLite database.
+    Checkout(BenchCheckoutArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchCheckoutArgs {
+    /// Concurrent clients, each a keep-alive connection and a buyer of its own.
+    #[arg(long, default_value_t = 16)]
+    pub clients: usize,
+    /// Checkouts to measure (after a short warm-up).
+    #[arg(long, default_value_t = 5_000)]
+    pub orders: usize,
+    /// Open loop: HTTP requests per second on a fixed schedule (a checkout is two requests);
+    /// latency counts from the scheduled start. Without it each client goes as fast as answered.
+    #[arg(long)]
+    pub rate: Option<f64>,
+    /// Products the checkouts spread over: fewer means more contention on the same stock rows.
+    #[arg(long, default_value_t = 50)]
+    pub hot_products: usize,
+    /// Send an Idempotency-Key with every order, as a careful storefront does.
+    #[arg(long)]
+    pub idempotency_keys: bool,
+    /// Writers in flight in the bare loop (default: the larger of 64 and --clients): the limit
+    /// is the most the store absorbs, not what a few callers happen to offer it.
+    #[arg(long)]
+    pub bare_tasks: Option<usize>,
+    /// Only the storage limit (the bare write loop), no HTTP.
+    #[arg(long, conflicts_with = "skip_bare")]
+    pub bare_only: bool,
+    /// Only the HTTP run, no storage limit.
+    #[arg(long)]
+    pub skip_bare: bool,
 }

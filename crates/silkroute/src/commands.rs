@@ -7,14 +7,15 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use silkroute_app::demo::DemoOptions;
+use silkroute_app::demo::{DemoOptions, DemoOrderOptions};
 use silkroute_app::{App, AppConfig, AppError, Role, SystemClock};
 use silkroute_domain::fx::RateMode;
 use silkroute_domain::identifiers::{IdentifierKind, validate};
 use silkroute_http::HttpConfig;
 
 use crate::cli::{
-    BenchCommand, Cli, Command, ConfigCommand, DemoArgs, FxCommand, ServeArgs, TokenCommand,
+    BenchCheckoutArgs, BenchCommand, Cli, Command, ConfigCommand, DemoArgs, FxCommand, ServeArgs,
+    TokenCommand,
 };
 use crate::config::{self, Config};
 
@@ -237,6 +238,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         sellers: 200,
                         products_per_seller: 100,
                         buyers: 2_000,
+                        orders: 0,
+                        days: 730,
                         seed: 42,
                     },
                     cli.json,
@@ -264,6 +267,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Bench {
+            command: BenchCommand::Checkout(args),
+        } => bench_checkout(&config, cli.database_url.clone(), args, cli.json).await,
         Command::Config {
             command: ConfigCommand::Example,
         } => {
@@ -342,6 +348,127 @@ async fn fx(config: &Config, command: FxCommand, json: bool) -> anyhow::Result<E
     }
 }
 
+async fn bench_checkout(
+    config: &Config,
+    database_url: Option<String>,
+    args: BenchCheckoutArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    if args.clients == 0
+        || args.orders == 0
+        || args.hot_products == 0
+        || args
+            .rate
+            .is_some_and(|rate| !(rate.is_finite() && rate > 0.0))
+    {
+        return Err(UsageError(
+            "--clients, --orders, --hot-products, --bare-tasks and --rate must be positive".into(),
+        )
+        .into());
+    }
+    let report = crate::bench::checkout(crate::bench::CheckoutOptions {
+        database_url,
+        // No background capture notifications: the bench measures the checkout alone.
+        app_config: AppConfig {
+            deliver_payment_notifications: false,
+            ..app_config(config)
+        },
+        http_config: HttpConfig {
+            body_limit_bytes: config.body_limit_bytes,
+            request_timeout: Duration::from_secs(config.request_timeout_seconds),
+        },
+        clients: args.clients,
+        orders: args.orders,
+        rate: args.rate,
+        hot_products: args.hot_products,
+        run_http: !args.bare_only,
+        run_bare: !args.skip_bare,
+        bare_tasks: args.bare_tasks.unwrap_or(args.clients.max(64)),
+        idempotency_keys: args.idempotency_keys,
+    })
+    .await?;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!(
+            "checkout bench: {} ({}), {} clients, {} hot products{}",
+            report.backend,
+            report.database,
+            report.clients,
+            report.hot_products,
+            if report.idempotency_keys {
+                ", idempotency keys"
+            } else {
+                ""
+            }
+        );
+        if let Some(http) = &report.http {
+            let mode = match http.rate_requests_per_second {
+                Some(rate) => format!("open loop at {rate:.0} req/s"),
+                None => "closed loop".to_string(),
+            };
+            println!(
+                "  http        {} orders in {:.2} s ({mode}): {:.0} orders/s, {:.0} req/s, {} out of stock",
+                http.orders,
+                http.seconds,
+                http.orders_per_second,
+                http.requests_per_second,
+                http.out_of_stock
+            );
+            for (name, latency) in [
+                ("quote", &http.quote),
+                ("order", &http.order),
+                ("checkout", &http.checkout),
+            ] {
+                println!(
+                    "  {name:<11} p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+                    latency.p50_ms, latency.p99_ms, latency.max_ms
+                );
+            }
+        }
+        if let Some(bare) = &report.storage_limit {
+            println!(
+                "  storage     {} bare checkouts by {} tasks in {:.2} s: {:.0} orders/s (quote inserts {:.0}/s, placements {:.0}/s)",
+                bare.placements,
+                bare.tasks,
+                bare.seconds,
+                bare.orders_per_second,
+                bare.quote_inserts_per_second,
+                bare.placements_per_second
+            );
+        }
+        if let Some(ratio) = report.ratio_percent {
+            println!("  ratio       {ratio:.0} % of the storage limit");
+        }
+        println!(
+            "  audit       {} products, reserved {}, held by orders {}, {} mismatched",
+            report.audit.products,
+            report.audit.reserved,
+            report.audit.held_by_orders,
+            report.audit.mismatched_products
+        );
+        let mib = |value: Option<f64>| {
+            value
+                .map(|value| format!("{value:.1} MiB"))
+                .unwrap_or_else(|| "n/a".into())
+        };
+        println!(
+            "  memory      idle RSS {}, peak {}",
+            mib(report.idle_rss_mib),
+            mib(report.peak_rss_mib)
+        );
+    }
+    if !report.audit_holds() {
+        anyhow::bail!(
+            "stock audit failed: reserved {} but orders hold {} ({} products mismatched)",
+            report.audit.reserved,
+            report.audit.held_by_orders,
+            report.audit.mismatched_products
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn parse_cli_date(date: Option<String>) -> Result<Option<chrono::NaiveDate>, UsageError> {
     date.map(|text| {
         chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d")
@@ -367,9 +494,32 @@ async fn run_demo(app: &App, args: &DemoArgs, quiet: bool) -> anyhow::Result<()>
         })
         .await
         .map_err(app_error)?;
+    let marketplace_seconds = started.elapsed().as_secs_f64();
+    let orders = if args.orders > 0 {
+        let options = DemoOrderOptions {
+            orders: args.orders,
+            days: args.days,
+            seed: args.seed,
+        };
+        Some(
+            app.generate_demo_orders(&options, |stage, done, total| {
+                bar.set_message(stage.to_string());
+                bar.set_length(total);
+                bar.set_position(done);
+            })
+            .await
+            .map_err(app_error)?,
+        )
+    } else {
+        None
+    };
     bar.finish_and_clear();
     if quiet {
-        println!("{}", serde_json::to_string(&report)?);
+        println!(
+            "{}",
+            serde_json::json!({"marketplace": report, "orders": orders,
+                "seconds": started.elapsed().as_secs_f64()})
+        );
     } else {
         println!(
             "demo: {} sellers in {} countries, {} products, {} buyers in {} countries ({:.1} s)",
@@ -378,8 +528,25 @@ async fn run_demo(app: &App, args: &DemoArgs, quiet: bool) -> anyhow::Result<()>
             report.products,
             report.buyers,
             report.buyer_countries,
-            started.elapsed().as_secs_f64()
+            marketplace_seconds
         );
+        if let Some(orders) = orders {
+            println!(
+                "demo: {} orders from {} checkouts, {} to {}: {} completed, {} open, {} cancelled, \
+                 {} refunded ({} in part), {} returned ({:.1} s)",
+                orders.orders,
+                orders.checkouts,
+                orders.first_day.map(|d| d.to_string()).unwrap_or_default(),
+                orders.last_day.map(|d| d.to_string()).unwrap_or_default(),
+                orders.completed,
+                orders.open,
+                orders.cancelled,
+                orders.refunded,
+                orders.partially_refunded,
+                orders.returned,
+                started.elapsed().as_secs_f64() - marketplace_seconds
+            );
+        }
     }
     Ok(())
 }
@@ -428,6 +595,8 @@ async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<ExitCode> {
                     sellers: 200,
                     products_per_seller: 100,
                     buyers: 2_000,
+                    orders: 20_000,
+                    days: 730,
                     seed: 42,
                 },
                 false,

@@ -140,6 +140,10 @@ async fn migrate_import_convert_token_and_demo_on_every_backend() {
                 "5",
                 "--buyers",
                 "300",
+                "--orders",
+                "400",
+                "--days",
+                "90",
                 "--seed",
                 "7",
             ],
@@ -147,10 +151,17 @@ async fn migrate_import_convert_token_and_demo_on_every_backend() {
         );
         assert_eq!(demo.status.code(), Some(0), "{}", text(&demo));
         let report: serde_json::Value = serde_json::from_slice(&demo.stdout).expect("json");
-        assert_eq!(report["sellers"], 12);
-        assert_eq!(report["products"], 60);
+        assert_eq!(report["marketplace"]["sellers"], 12);
+        assert_eq!(report["marketplace"]["products"], 60);
         assert!(
-            report["buyer_countries"].as_u64().unwrap_or_default() >= 30,
+            report["marketplace"]["buyer_countries"]
+                .as_u64()
+                .unwrap_or_default()
+                >= 30,
+            "{report}"
+        );
+        assert!(
+            report["orders"]["orders"].as_u64().unwrap_or_default() >= 400,
             "{report}"
         );
         let _ = std::fs::remove_dir_all(&dir);

@@ -70,3 +70,116 @@ async fn the_same_seed_builds_the_same_marketplace() {
         "another seed, another marketplace"
     );
 }
+
+async fn demo_with_orders(
+    app: &TestApp,
+    orders: u32,
+    seed: u64,
+) -> silkroute_app::demo::DemoOrderReport {
+    app.app
+        .generate_demo(
+            &DemoOptions {
+                sellers: 12,
+                products_per_seller: 10,
+                buyers: 300,
+                seed,
+            },
+            |_, _, _| {},
+        )
+        .await
+        .expect("demo");
+    app.app
+        .generate_demo_orders(
+            &silkroute_app::demo::DemoOrderOptions {
+                orders,
+                days: 365,
+                seed,
+            },
+            |_, _, _| {},
+        )
+        .await
+        .expect("demo orders")
+}
+
+async fn count(app: &TestApp, query: &str) -> usize {
+    let mut total = 0;
+    let mut cursor: Option<String> = None;
+    loop {
+        let uri = match &cursor {
+            Some(c) => format!("/api/v1/orders?limit=500&{query}&cursor={c}"),
+            None => format!("/api/v1/orders?limit=500&{query}"),
+        };
+        let page = app.get(&uri, Some(&app.admin)).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        total += page.body["data"].as_array().map_or(0, Vec::len);
+        match page.body["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => return total,
+        }
+    }
+}
+
+#[tokio::test]
+async fn demo_orders_are_a_year_of_believable_trade() {
+    for app in TestApp::all().await {
+        let report = demo_with_orders(&app, 3_000, 7).await;
+        assert!((3_000..=3_003).contains(&report.orders), "{report:?}");
+        assert_eq!(
+            count(&app, "status=completed").await as u64,
+            report.completed - count(&app, "status=delivered").await as u64
+        );
+        let money_back = report.refunded + report.returned + report.partially_refunded;
+        let share = money_back as f64 / report.orders as f64;
+        assert!(
+            (0.04..=0.10).contains(&share),
+            "refunds and returns {share}: {report:?}"
+        );
+        assert!(report.cancelled > 0 && report.open > 0, "{report:?}");
+        // Singles' Day and Black Friday stand out from an ordinary autumn day.
+        let singles_day = count(&app, "from=2025-11-11&to=2025-11-12").await;
+        let ordinary_week = count(&app, "from=2025-10-13&to=2025-10-20").await;
+        assert!(
+            singles_day * 7 > 3 * ordinary_week,
+            "11.11: {singles_day}, week: {ordinary_week}"
+        );
+        // Each order carries its frozen quote and its history.
+        let page = app
+            .get("/api/v1/orders?limit=5&status=returned", Some(&app.admin))
+            .await;
+        let order = &page.body["data"][0];
+        assert!(order["snapshot"]["fx"].is_array(), "{order}");
+        assert!(order["snapshot"]["group"]["tax_lines"].is_array());
+        let id = order["id"].as_str().expect("id");
+        let events = app
+            .get(&format!("/api/v1/orders/{id}/events"), Some(&app.admin))
+            .await;
+        assert!(
+            events.body.as_array().is_some_and(|e| e.len() >= 5),
+            "{}",
+            events.body
+        );
+        let detail = app
+            .get(&format!("/api/v1/orders/{id}"), Some(&app.admin))
+            .await;
+        assert_eq!(detail.body["refunded"], detail.body["total"]);
+        assert_eq!(detail.body["returns"][0]["status"], "refunded");
+        let audit = app.app.stock_audit().await.expect("audit");
+        assert_eq!(audit.mismatched_products, 0, "{audit:?}");
+        assert_eq!(audit.reserved, audit.held_by_orders, "{audit:?}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_same_seed_writes_the_same_order_history() {
+    let mut firsts = Vec::new();
+    for seed in [3, 3, 4] {
+        let app = TestApp::on(TestDatabase::sqlite().await).await;
+        demo_with_orders(&app, 200, seed).await;
+        let page = app.get("/api/v1/orders?limit=50", Some(&app.admin)).await;
+        firsts.push(page.body["data"].clone());
+        app.finish().await;
+    }
+    assert_eq!(firsts[0], firsts[1]);
+    assert_ne!(firsts[0], firsts[2]);
+}

@@ -8,6 +8,7 @@ mod api_landed_cost;
 mod api_orders;
 mod api_reference;
 mod api_shipping;
+mod bench;
 mod cli;
 mod demo;
 mod serve;

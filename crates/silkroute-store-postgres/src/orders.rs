@@ -420,11 +420,11 @@ async fn insert_movement(
     quantity: i64,
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
-    // One movement of each kind per order line, except restocks (one per return).
+    // An order line is reserved, released, shipped and restocked at most once each (an order
+    // is returned at most once), so order, line and kind name the movement.
     sqlx::query(
         "INSERT INTO stock_movements (seller_id, movement_id, product_id, warehouse_id, kind, \
-         quantity, order_id, at) VALUES ($1, $2 || ':' || $3 || ':' || $6 || ':' || \
-         (SELECT COUNT(*) FROM stock_movements WHERE seller_id = $1 AND order_id = $2), \
+         quantity, order_id, at) VALUES ($1, $2 || ':' || $3 || ':' || $6, \
          $4, $5, $6, $7, $2, $8)",
     )
     .bind(seller_id)

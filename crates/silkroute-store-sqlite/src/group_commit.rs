@@ -1,12 +1,13 @@
 //! Group commit for checkout writes. SQLite has one writer and, with `synchronous=FULL`, every
 //! commit waits for an fsync (~3 ms here): one checkout per transaction caps the platform at a few
 //! hundred orders a second. Instead one task takes every checkout and quote waiting at that
-//! moment, runs each inside its own SAVEPOINT (so one checkout's refusal or failure never touches
-//! another's), commits them together with one fsync, and only then answers each caller — an
-//! acknowledged order is as durable as before, only cheaper.
+//! moment, runs them in one transaction (a refused checkout writes nothing, so it never touches
+//! another's; an unexpected failure sends the whole batch back to run one by one), commits them
+//! together with one fsync, and only then answers each caller — an acknowledged order is as
+//! durable as before, only cheaper.
 
 use silkroute_store::{CheckoutPlacement, PlacementOutcome, StoreError, StoreResult, StoredQuote};
-use sqlx::{Acquire, SqlitePool};
+use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::backend_error;
@@ -42,34 +43,41 @@ pub(crate) fn start(pool: SqlitePool) -> mpsc::Sender<Job> {
     sender
 }
 
-/// The answer a job will get once the batch's commit is known.
-enum Pending {
-    Place(
-        oneshot::Sender<StoreResult<PlacementOutcome>>,
-        StoreResult<PlacementOutcome>,
-    ),
-    Quote(oneshot::Sender<StoreResult<()>>, StoreResult<()>),
-}
-
 async fn commit_batch(pool: &SqlitePool, batch: &mut Vec<Job>) {
-    let mut pending = Vec::with_capacity(batch.len());
-    let committed = run_batch(pool, batch, &mut pending).await;
-    for answer in pending {
-        match answer {
-            Pending::Place(reply, result) => {
-                let _ = reply.send(match &committed {
-                    Ok(()) => result,
-                    Err(message) => Err(failed(message)),
-                });
+    let jobs: Vec<Job> = std::mem::take(batch);
+    let results = match run_together(pool, &jobs).await {
+        Ok(results) => results,
+        // Something failed unexpectedly inside the shared transaction, which is now rolled
+        // back: run each job alone so that one failure costs no other caller its checkout.
+        Err(_) => {
+            let mut results = Vec::with_capacity(jobs.len());
+            for job in &jobs {
+                results.push(run_alone(pool, job).await);
             }
-            Pending::Quote(reply, result) => {
-                let _ = reply.send(match &committed {
-                    Ok(()) => result,
-                    Err(message) => Err(failed(message)),
-                });
+            results
+        }
+    };
+    for (job, result) in jobs.into_iter().zip(results) {
+        match (job, result) {
+            (Job::Place(_, reply), Answer::Place(result)) => {
+                let _ = reply.send(result);
+            }
+            (Job::Quote(_, reply), Answer::Quote(result)) => {
+                let _ = reply.send(result);
+            }
+            (Job::Place(_, reply), Answer::Quote(_)) => {
+                let _ = reply.send(Err(failed("mismatched answer")));
+            }
+            (Job::Quote(_, reply), Answer::Place(_)) => {
+                let _ = reply.send(Err(failed("mismatched answer")));
             }
         }
     }
+}
+
+enum Answer {
+    Place(StoreResult<PlacementOutcome>),
+    Quote(StoreResult<()>),
 }
 
 fn failed(message: &str) -> StoreError {
@@ -78,60 +86,50 @@ fn failed(message: &str) -> StoreError {
     ))))
 }
 
-/// Runs every job of the batch in one transaction; `Err` when the transaction itself failed
-/// (then no job's effect is durable, whatever its own result said).
-async fn run_batch(
-    pool: &SqlitePool,
-    batch: &mut Vec<Job>,
-    pending: &mut Vec<Pending>,
-) -> Result<(), String> {
-    let mut tx = match pool.begin().await {
-        Ok(tx) => tx,
-        Err(error) => {
-            for job in batch.drain(..) {
-                pending.push(refused(job, &error.to_string()));
-            }
-            return Err(error.to_string());
-        }
-    };
-    for job in batch.drain(..) {
-        let mut savepoint = match tx.begin().await {
-            Ok(savepoint) => savepoint,
-            Err(error) => {
-                pending.push(refused(job, &error.to_string()));
-                continue;
-            }
-        };
+/// Every job in one transaction and one commit. A refused checkout writes nothing (see
+/// `orders::place`) and a failed quote INSERT is undone by SQLite itself, so neither needs a
+/// savepoint; any other failure abandons the batch (`Err`) for `run_alone`.
+async fn run_together(pool: &SqlitePool, jobs: &[Job]) -> Result<Vec<Answer>, StoreError> {
+    let mut tx = pool.begin().await.map_err(backend_error)?;
+    let mut answers = Vec::with_capacity(jobs.len());
+    for job in jobs {
         match job {
-            Job::Place(placement, reply) => {
-                let result = crate::orders::place(&mut savepoint, &placement).await;
-                let keep = matches!(result, Ok(PlacementOutcome::Placed(_)));
-                let result = finish(savepoint, keep).await.and(result);
-                pending.push(Pending::Place(reply, result));
+            Job::Quote(quote, _) => {
+                answers.push(Answer::Quote(
+                    crate::orders::insert_quote(&mut tx, quote).await,
+                ));
             }
-            Job::Quote(quote, reply) => {
-                let result = crate::orders::insert_quote(&mut savepoint, &quote).await;
-                let keep = result.is_ok();
-                let result = finish(savepoint, keep).await.and(result);
-                pending.push(Pending::Quote(reply, result));
+            Job::Place(placement, _) => {
+                let outcome = crate::orders::place(&mut tx, placement).await?;
+                answers.push(Answer::Place(Ok(outcome)));
             }
         }
     }
-    tx.commit().await.map_err(|error| error.to_string())
+    tx.commit().await.map_err(backend_error)?;
+    Ok(answers)
 }
 
-async fn finish(savepoint: sqlx::Transaction<'_, sqlx::Sqlite>, keep: bool) -> StoreResult<()> {
-    if keep {
-        savepoint.commit().await.map_err(backend_error)
-    } else {
-        savepoint.rollback().await.map_err(backend_error)
-    }
-}
-
-fn refused(job: Job, message: &str) -> Pending {
+async fn run_alone(pool: &SqlitePool, job: &Job) -> Answer {
     match job {
-        Job::Place(_, reply) => Pending::Place(reply, Err(failed(message))),
-        Job::Quote(_, reply) => Pending::Quote(reply, Err(failed(message))),
+        Job::Quote(quote, _) => {
+            let result = async {
+                let mut tx = pool.begin().await.map_err(backend_error)?;
+                crate::orders::insert_quote(&mut tx, quote).await?;
+                tx.commit().await.map_err(backend_error)
+            }
+            .await;
+            Answer::Quote(result)
+        }
+        Job::Place(placement, _) => {
+            let result = async {
+                let mut tx = pool.begin().await.map_err(backend_error)?;
+                let outcome = crate::orders::place(&mut tx, placement).await?;
+                tx.commit().await.map_err(backend_error)?;
+                Ok(outcome)
+            }
+            .await;
+            Answer::Place(result)
+        }
     }
 }
 

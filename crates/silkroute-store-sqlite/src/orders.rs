@@ -3,7 +3,7 @@
 //! anything and two writers never act on the same stale read. Stock is reserved by a conditional
 //! UPDATE (`on_hand - reserved >= quantity`): a reservation that does not fit changes no row.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -249,7 +249,57 @@ pub(crate) async fn insert_quote(
     Ok(())
 }
 
-/// One checkout inside the caller's transaction (the group committer's savepoint).
+/// Takes `quantity` of a product from the warehouse with the most available that has it all;
+/// the warehouse's id, or `None` when no warehouse can serve the whole quantity.
+async fn reserve(
+    tx: &mut SqliteConnection,
+    seller: &str,
+    product: &str,
+    quantity: i64,
+) -> StoreResult<Option<String>> {
+    sqlx::query_scalar(
+        "UPDATE stock_levels SET reserved = reserved + $3 \
+         WHERE seller_id = $1 AND product_id = $2 AND on_hand - reserved >= $3 \
+         AND warehouse_id = (SELECT warehouse_id FROM stock_levels \
+           WHERE seller_id = $1 AND product_id = $2 AND on_hand - reserved >= $3 \
+           ORDER BY on_hand - reserved DESC, warehouse_id LIMIT 1) \
+         RETURNING warehouse_id",
+    )
+    .bind(seller)
+    .bind(product)
+    .bind(quantity)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(backend_error)
+}
+
+/// Gives back reservations made moments ago in the same transaction (a refused checkout). The
+/// transaction holds SQLite's write lock, so nothing happened in between: this is exact.
+async fn unreserve(
+    tx: &mut SqliteConnection,
+    taken: &[(String, String, String, i64)],
+) -> StoreResult<()> {
+    for (seller, product, warehouse, quantity) in taken {
+        sqlx::query(
+            "UPDATE stock_levels SET reserved = reserved - $4 \
+             WHERE seller_id = $1 AND product_id = $2 AND warehouse_id = $3",
+        )
+        .bind(seller)
+        .bind(product)
+        .bind(warehouse)
+        .bind(quantity)
+        .execute(&mut *tx)
+        .await
+        .map_err(backend_error)?;
+    }
+    Ok(())
+}
+
+/// One checkout inside the caller's transaction. A refusal (quote already used, out of stock)
+/// leaves the transaction exactly as it found it — the quote and the reservations are taken
+/// before anything is inserted and given back on refusal — so the group committer needs no
+/// savepoint per checkout. An `Err` may leave partial writes:
+/// the caller must roll back.
 pub(crate) async fn place(
     tx: &mut SqliteConnection,
     placement: &CheckoutPlacement,
@@ -264,6 +314,47 @@ pub(crate) async fn place(
     .map_err(backend_error)?;
     if consumed.rows_affected() != 1 {
         return Ok(PlacementOutcome::QuoteAlreadyUsed);
+    }
+    let mut taken: Vec<(String, String, String, i64)> = Vec::new();
+    let mut warehouses: BTreeMap<(usize, i64), String> = BTreeMap::new();
+    for (index, order) in placement.orders.iter().enumerate() {
+        for line in &order.lines {
+            let seller = order.seller_id.as_str();
+            let product = line.product_id.as_str();
+            match reserve(&mut *tx, seller, product, line.quantity).await? {
+                Some(warehouse) => {
+                    taken.push((
+                        seller.to_string(),
+                        product.to_string(),
+                        warehouse.clone(),
+                        line.quantity,
+                    ));
+                    warehouses.insert((index, line.line_no), warehouse);
+                }
+                None => {
+                    unreserve(&mut *tx, &taken).await?;
+                    sqlx::query("UPDATE quotes SET consumed_at = NULL WHERE quote_id = $1")
+                        .bind(placement.quote_id.as_str())
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?;
+                    let available: i64 = sqlx::query_scalar(
+                        "SELECT CAST(COALESCE(SUM(on_hand - reserved), 0) AS BIGINT) \
+                         FROM stock_levels WHERE seller_id = $1 AND product_id = $2",
+                    )
+                    .bind(seller)
+                    .bind(product)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                    return Ok(PlacementOutcome::OutOfStock {
+                        product_id: line.product_id.clone(),
+                        requested: line.quantity,
+                        available,
+                    });
+                }
+            }
+        }
     }
     let payment = &placement.payment;
     sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -292,47 +383,15 @@ pub(crate) async fn place(
     .await
     .map_err(backend_error)?;
 
-    // Rows are locked in one global order (seller, then product) so that two checkouts of the
-    // same products can never wait on each other in a cycle.
-    let mut orders: Vec<&OrderRecord> = placement.orders.iter().collect();
-    orders.sort_by(|a, b| a.seller_id.cmp(&b.seller_id));
-    let mut placed = Vec::with_capacity(orders.len());
-    for order in orders {
+    let mut placed = Vec::with_capacity(placement.orders.len());
+    for (index, order) in placement.orders.iter().enumerate() {
         insert_order(&mut *tx, order).await?;
-        let mut sorted: Vec<_> = order.lines.iter().collect();
-        sorted.sort_by(|a, b| a.product_id.cmp(&b.product_id));
         let mut lines = Vec::with_capacity(order.lines.len());
-        for line in sorted {
-            let warehouse: Option<String> = sqlx::query_scalar(
-                "UPDATE stock_levels SET reserved = reserved + $3 \
-                 WHERE seller_id = $1 AND product_id = $2 AND on_hand - reserved >= $3 \
-                 AND warehouse_id = (SELECT warehouse_id FROM stock_levels \
-                   WHERE seller_id = $1 AND product_id = $2 AND on_hand - reserved >= $3 \
-                   ORDER BY on_hand - reserved DESC, warehouse_id LIMIT 1) \
-                 RETURNING warehouse_id",
-            )
-            .bind(order.seller_id.as_str())
-            .bind(line.product_id.as_str())
-            .bind(line.quantity)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(backend_error)?;
-            let Some(warehouse) = warehouse else {
-                let available: i64 = sqlx::query_scalar(
-                    "SELECT CAST(COALESCE(SUM(on_hand - reserved), 0) AS BIGINT) \
-                     FROM stock_levels WHERE seller_id = $1 AND product_id = $2",
-                )
-                .bind(order.seller_id.as_str())
-                .bind(line.product_id.as_str())
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(backend_error)?;
-                return Ok(PlacementOutcome::OutOfStock {
-                    product_id: line.product_id.clone(),
-                    requested: line.quantity,
-                    available,
-                });
-            };
+        for line in &order.lines {
+            let warehouse = warehouses
+                .get(&(index, line.line_no))
+                .cloned()
+                .unwrap_or_default();
             sqlx::query(
                 "INSERT INTO order_lines (seller_id, order_id, line_no, product_id, \
                  warehouse_id, sku, quantity, currency, unit_price_minor, line_total_minor) \
@@ -371,7 +430,6 @@ pub(crate) async fn place(
             lines.push(line);
         }
         insert_event(&mut *tx, order, None, order.status, &placement.event).await?;
-        lines.sort_by_key(|line| line.line_no);
         let mut order = order.clone();
         order.lines = lines;
         placed.push(order);
@@ -424,11 +482,11 @@ async fn insert_movement(
     quantity: i64,
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
-    // One movement of each kind per order line, except restocks (one per return).
+    // An order line is reserved, released, shipped and restocked at most once each (an order
+    // is returned at most once), so order, line and kind name the movement.
     sqlx::query(
         "INSERT INTO stock_movements (seller_id, movement_id, product_id, warehouse_id, kind, \
-         quantity, order_id, at) VALUES ($1, $2 || ':' || $3 || ':' || $6 || ':' || \
-         (SELECT COUNT(*) FROM stock_movements WHERE seller_id = $1 AND order_id = $2), \
+         quantity, order_id, at) VALUES ($1, $2 || ':' || $3 || ':' || $6, \
          $4, $5, $6, $7, $2, $8)",
     )
     .bind(seller_id)

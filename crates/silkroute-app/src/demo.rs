@@ -24,6 +24,7 @@ use crate::{App, AppError, AppResult};
 
 mod calendar;
 mod facts;
+mod order_life;
 mod orders;
 
 pub use orders::{DemoOrderOptions, DemoOrderReport};

@@ -12,23 +12,21 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
 use silkroute_domain::catalog::Product;
-use silkroute_domain::checkout::{self, CartLine, Destination, QuoteContext};
+use silkroute_domain::checkout::{self, Destination, QuoteContext};
 use silkroute_domain::currency::CurrencyCode;
 use silkroute_domain::fx::{self, PublishedRate};
-use silkroute_domain::ids::{
-    OrderId, PaymentId, QuoteId, RefundId, ReturnId, SellerId, WarehouseId,
-};
+use silkroute_domain::ids::{OrderId, PaymentId, QuoteId, SellerId, WarehouseId};
 use silkroute_domain::money::Money;
-use silkroute_domain::order::{OrderStatus, ReturnStatus};
+use silkroute_domain::order::OrderStatus;
 use silkroute_domain::party::{Buyer, Seller};
 use silkroute_domain::payment::{self as payment_rules, PaymentStatus};
 use silkroute_domain::shipping::{CarrierService, Preference};
 use silkroute_store::{
-    OrderEvent, OrderImport, OrderRecord, PageRequest, PaymentRecord, ProductFilter, RefundRecord,
-    ReturnRecord, StockLevel, Warehouse,
+    OrderImport, PageRequest, PaymentRecord, ProductFilter, StockLevel, Warehouse,
 };
 
 use super::calendar::demand_weight;
+use super::order_life::{Fate, fate, live, pick_cart};
 use crate::orders::{OrderIds, order_from_group};
 use crate::{App, AppError, AppResult};
 
@@ -70,63 +68,14 @@ impl RateHistory {
     }
 }
 
-fn ulid_at(rng: &mut StdRng, at: DateTime<Utc>) -> String {
+pub(super) fn ulid_at(rng: &mut StdRng, at: DateTime<Utc>) -> String {
     let millis = at.timestamp_millis().max(0) as u128;
     let random: u128 = rng.random::<u128>() & ((1u128 << 80) - 1);
     ulid::Ulid((millis << 80) | random).to_string()
 }
 
-fn invalid(error: impl std::fmt::Display) -> AppError {
+pub(super) fn invalid(error: impl std::fmt::Display) -> AppError {
     AppError::Unavailable(error.to_string())
-}
-
-/// What happens to one order after checkout.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Fate {
-    Normal,
-    CaptureFails,
-    CancelledAfterPayment,
-    RefundedAfterDelivery,
-    PartlyRefunded,
-    Returned,
-}
-
-fn fate(rng: &mut StdRng) -> Fate {
-    match rng.random_range(0..1000) {
-        0..15 => Fate::CaptureFails,
-        15..35 => Fate::CancelledAfterPayment,
-        35..65 => Fate::RefundedAfterDelivery,
-        65..80 => Fate::PartlyRefunded,
-        80..105 => Fate::Returned,
-        _ => Fate::Normal,
-    }
-}
-
-/// The events of one order, numbered as the store numbers them.
-struct Timeline<'a> {
-    order: &'a mut OrderRecord,
-    events: Vec<(SellerId, OrderEvent)>,
-}
-
-impl Timeline<'_> {
-    fn step(&mut self, to: OrderStatus, action: &str, actor: &str, at: DateTime<Utc>) {
-        let from = (!self.events.is_empty()).then_some(self.order.status);
-        self.events.push((
-            self.order.seller_id.clone(),
-            OrderEvent {
-                order_id: self.order.id.clone(),
-                seq: self.events.len() as i64 + 1,
-                from_status: from,
-                to_status: to,
-                action: action.to_string(),
-                actor: actor.to_string(),
-                reason: None,
-                at,
-            },
-        ));
-        self.order.status = to;
-        self.order.updated_at = at;
-    }
 }
 
 impl App {
@@ -172,8 +121,6 @@ impl App {
             .collect::<AppResult<_>>()?;
         // Warehouses first: order lines point at them.
         self.store.import_stock(&warehouses, &[]).await?;
-        let home: HashMap<&SellerId, &WarehouseId> =
-            warehouses.iter().map(|w| (&w.seller_id, &w.id)).collect();
 
         let sheet = fx::parse_ecb_csv(crate::ECB_SNAPSHOT).map_err(invalid)?;
         let mut history = RateHistory {
@@ -186,9 +133,125 @@ impl App {
                 .or_default()
                 .insert(rate.currency, rate);
         }
-        let rules = self.cached_rules().await?;
-        let tariffs = crate::landed_cost::tariffs()?;
-        let all_services = self.all_carrier_services()?;
+        let world = World {
+            options: options.clone(),
+            now,
+            rng,
+            sellers,
+            buyers,
+            products,
+            home: warehouses
+                .iter()
+                .map(|w| (w.seller_id.clone(), w.id.clone()))
+                .collect(),
+            history,
+            rules: self.cached_rules().await?,
+            tariffs: crate::landed_cost::tariffs()?,
+            services: self.all_carrier_services()?,
+            fx_policy: self.config.fx_policy(None, self.config.buyer_spread_bps),
+        };
+        // Quoting is CPU work and writing is I/O: a thread quotes the next batch while this
+        // task writes the last one.
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<(OrderImport, u64)>(2);
+        let generator = tokio::task::spawn_blocking(move || world.generate(&sender));
+        let target = u64::from(options.orders);
+        progress("orders", 0, target);
+        while let Some((import, done)) = receiver.recv().await {
+            self.store.import_orders(&import).await?;
+            progress("orders", done, target);
+        }
+        let (report, levels) = generator
+            .await
+            .map_err(|e| AppError::Unavailable(format!("demo generator stopped: {e}")))??;
+        self.store.import_stock(&[], &levels).await?;
+        progress("stock", levels.len() as u64, levels.len() as u64);
+        Ok(report)
+    }
+
+    async fn all_sellers(&self) -> AppResult<Vec<Seller>> {
+        let mut all = Vec::new();
+        let mut page = PageRequest::first(500);
+        loop {
+            let batch = self.store.list_sellers(&page).await?;
+            all.extend(batch.items);
+            match batch.next_cursor {
+                Some(cursor) => page.after = Some(cursor),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    async fn all_buyers(&self) -> AppResult<Vec<Buyer>> {
+        let mut all = Vec::new();
+        let mut page = PageRequest::first(500);
+        loop {
+            let batch = self.store.list_buyers(&page).await?;
+            all.extend(batch.items);
+            match batch.next_cursor {
+                Some(cursor) => page.after = Some(cursor),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    async fn all_products(&self) -> AppResult<Vec<Product>> {
+        let filter = ProductFilter {
+            seller_id: None,
+            category: None,
+            active_only: true,
+        };
+        let mut all = Vec::new();
+        let mut page = PageRequest::first(500);
+        loop {
+            let batch = self.store.list_products(&filter, &page).await?;
+            all.extend(batch.items);
+            match batch.next_cursor {
+                Some(cursor) => page.after = Some(cursor),
+                None => return Ok(all),
+            }
+        }
+    }
+}
+
+/// Everything the generator thread needs, owned: it runs beside the async writer.
+struct World {
+    options: DemoOrderOptions,
+    now: DateTime<Utc>,
+    rng: StdRng,
+    sellers: Vec<Seller>,
+    buyers: Vec<Buyer>,
+    products: Vec<Product>,
+    home: HashMap<SellerId, WarehouseId>,
+    history: RateHistory,
+    rules: std::sync::Arc<Vec<silkroute_domain::market::MarketRule>>,
+    tariffs: &'static silkroute_domain::landed_cost::TariffTable,
+    services: Vec<CarrierService>,
+    fx_policy: silkroute_domain::fx::FxPolicy,
+}
+
+type Generated = (DemoOrderReport, Vec<StockLevel>);
+
+impl World {
+    /// Quotes and lives out every order, sending full batches to the writer; returns the
+    /// report and the opening stock levels (open orders' units reserved).
+    fn generate(
+        self,
+        sender: &tokio::sync::mpsc::Sender<(OrderImport, u64)>,
+    ) -> AppResult<Generated> {
+        let World {
+            options,
+            now,
+            mut rng,
+            sellers,
+            buyers,
+            products,
+            home,
+            history,
+            rules,
+            tariffs,
+            services: all_services,
+            fx_policy,
+        } = self;
         let by_seller: HashMap<&SellerId, &Seller> = sellers.iter().map(|s| (&s.id, s)).collect();
         let mut catalog: HashMap<&SellerId, Vec<&Product>> = HashMap::new();
         for product in &products {
@@ -214,7 +277,6 @@ impl App {
             HashMap::new();
         let mut carry = 0.0f64;
         let target = u64::from(options.orders);
-        progress("orders", 0, target);
         for (day, weight) in days.iter().zip(&weights) {
             carry += f64::from(options.orders) * weight / total_weight;
             let today = carry.floor() as u64;
@@ -269,7 +331,7 @@ impl App {
                     rules: &rules,
                     tariffs,
                     legs: &|code| legs.get(&code).copied(),
-                    fx_policy: self.config.fx_policy(None, self.config.buyer_spread_bps),
+                    fx_policy,
                 };
                 let Ok(quote) = checkout::build_quote(&ctx) else {
                     report.unquotable_carts += 1;
@@ -318,7 +380,7 @@ impl App {
                         at,
                     );
                     for line in &mut order.lines {
-                        line.warehouse_id = home.get(&group.seller_id).map(|w| (*w).clone());
+                        line.warehouse_id = home.get(&group.seller_id).cloned();
                     }
                     let transit = i64::from(group.shipping.selected.transit_days_max);
                     let order_fate = if capture_fails {
@@ -371,16 +433,17 @@ impl App {
                 }
                 import.payments.push(payment);
                 if import.orders.len() >= BATCH {
-                    self.store.import_orders(&import).await?;
-                    import = OrderImport::default();
-                    progress("orders", report.orders, target);
+                    let full = std::mem::take(&mut import);
+                    if sender.blocking_send((full, report.orders)).is_err() {
+                        // The writer stopped (and reports why).
+                        return Ok((report, Vec::new()));
+                    }
                 }
             }
         }
-        if !import.orders.is_empty() {
-            self.store.import_orders(&import).await?;
+        if !import.orders.is_empty() && sender.blocking_send((import, report.orders)).is_err() {
+            return Ok((report, Vec::new()));
         }
-        progress("orders", report.orders, target);
 
         // Stock: what open orders hold is reserved, on top of a believable shelf.
         let levels: Vec<StockLevel> = products
@@ -395,272 +458,13 @@ impl App {
                 Some(StockLevel {
                     seller_id: product.seller_id.clone(),
                     product_id: product.id.clone(),
-                    warehouse_id: (*warehouse).clone(),
+                    warehouse_id: warehouse.clone(),
                     on_hand,
                     reserved: held,
                     available: on_hand - held,
                 })
             })
             .collect();
-        self.store.import_stock(&[], &levels).await?;
-        progress("stock", levels.len() as u64, levels.len() as u64);
-        Ok(report)
+        Ok((report, levels))
     }
-
-    async fn all_sellers(&self) -> AppResult<Vec<Seller>> {
-        let mut all = Vec::new();
-        let mut page = PageRequest::first(500);
-        loop {
-            let batch = self.store.list_sellers(&page).await?;
-            all.extend(batch.items);
-            match batch.next_cursor {
-                Some(cursor) => page.after = Some(cursor),
-                None => return Ok(all),
-            }
-        }
-    }
-
-    async fn all_buyers(&self) -> AppResult<Vec<Buyer>> {
-        let mut all = Vec::new();
-        let mut page = PageRequest::first(500);
-        loop {
-            let batch = self.store.list_buyers(&page).await?;
-            all.extend(batch.items);
-            match batch.next_cursor {
-                Some(cursor) => page.after = Some(cursor),
-                None => return Ok(all),
-            }
-        }
-    }
-
-    async fn all_products(&self) -> AppResult<Vec<Product>> {
-        let filter = ProductFilter {
-            seller_id: None,
-            category: None,
-            active_only: true,
-        };
-        let mut all = Vec::new();
-        let mut page = PageRequest::first(500);
-        loop {
-            let batch = self.store.list_products(&filter, &page).await?;
-            all.extend(batch.items);
-            match batch.next_cursor {
-                Some(cursor) => page.after = Some(cursor),
-                None => return Ok(all),
-            }
-        }
-    }
-}
-
-/// A cart of one or two sellers' products that ship across a border to `buyer`.
-fn pick_cart<'p>(
-    rng: &mut StdRng,
-    buyer: &Buyer,
-    products: &'p [Product],
-    catalog: &HashMap<&SellerId, Vec<&'p Product>>,
-) -> Option<Vec<CartLine<'p>>> {
-    let mut cart: Vec<CartLine<'p>> = Vec::new();
-    let sellers = if rng.random_range(0..10) == 0 { 2 } else { 1 };
-    for _ in 0..sellers {
-        let first = (0..10)
-            .map(|_| &products[rng.random_range(0..products.len())])
-            .find(|p| {
-                p.origin_country != buyer.country
-                    && !cart.iter().any(|l| l.product.seller_id == p.seller_id)
-            })?;
-        let quantity = |rng: &mut StdRng, product: &Product| {
-            let wanted = match rng.random_range(0..100) {
-                0..75 => 1,
-                75..93 => 2,
-                _ => rng.random_range(3..=5),
-            };
-            wanted.max(product.moq)
-        };
-        cart.push(CartLine {
-            product: first,
-            quantity: quantity(rng, first),
-        });
-        if rng.random_range(0..4) == 0
-            && let Some(shelf) = catalog.get(&first.seller_id)
-        {
-            let second = shelf[rng.random_range(0..shelf.len())];
-            if second.id != first.id {
-                cart.push(CartLine {
-                    product: second,
-                    quantity: quantity(rng, second),
-                });
-            }
-        }
-    }
-    Some(cart)
-}
-
-struct Outcome {
-    events: Vec<(SellerId, OrderEvent)>,
-    refund: Option<RefundRecord>,
-    rma: Option<ReturnRecord>,
-    partial: bool,
-}
-
-/// Walks an order from checkout as far as its age and fate allow.
-fn live(
-    rng: &mut StdRng,
-    order: &mut OrderRecord,
-    fate: Fate,
-    now: DateTime<Utc>,
-    transit_days: i64,
-) -> AppResult<Outcome> {
-    let placed = order.created_at;
-    let seller_actor = format!("seller:{}", order.seller_id);
-    let buyer_actor = format!("buyer:{}", order.buyer_id);
-    let mut refund_amount: Option<(Money, DateTime<Utc>, &str)> = None;
-    let mut rma = None;
-    let mut partial = false;
-    let mut line = Timeline {
-        order,
-        events: Vec::new(),
-    };
-    line.step(OrderStatus::PendingPayment, "place", &buyer_actor, placed);
-    let paid_at = placed + Duration::minutes(2);
-    if fate == Fate::CaptureFails {
-        line.step(
-            OrderStatus::Cancelled,
-            "fail_payment",
-            "provider:test",
-            paid_at,
-        );
-        return Ok(Outcome {
-            events: line.events,
-            refund: None,
-            rma: None,
-            partial: false,
-        });
-    }
-    let steps = [
-        (
-            OrderStatus::Paid,
-            "capture_payment",
-            "provider:test".to_string(),
-            paid_at,
-        ),
-        (
-            OrderStatus::Fulfilling,
-            "start_fulfilment",
-            seller_actor.clone(),
-            placed + Duration::hours(rng.random_range(4..30)),
-        ),
-        (
-            OrderStatus::Shipped,
-            "ship",
-            seller_actor.clone(),
-            placed + Duration::hours(rng.random_range(30..60)),
-        ),
-    ];
-    for (index, (to, action, actor, at)) in steps.iter().enumerate() {
-        if *at > now {
-            break;
-        }
-        if index == 1 && fate == Fate::CancelledAfterPayment {
-            let at = paid_at + Duration::hours(rng.random_range(1..12));
-            if at <= now {
-                line.step(OrderStatus::Cancelled, "cancel", &buyer_actor, at);
-                refund_amount = Some((line.order.total, at, "cancelled by the buyer"));
-            }
-            break;
-        }
-        line.step(*to, action, actor, *at);
-    }
-    if line.order.status == OrderStatus::Shipped {
-        let shipped_at = line.order.updated_at;
-        let delivered_at =
-            shipped_at + Duration::days(rng.random_range(transit_days / 2..=transit_days.max(1)));
-        if delivered_at <= now {
-            line.step(
-                OrderStatus::Delivered,
-                "deliver",
-                &seller_actor,
-                delivered_at,
-            );
-            let later = delivered_at + Duration::days(rng.random_range(2..10));
-            if later <= now {
-                match fate {
-                    Fate::RefundedAfterDelivery => {
-                        line.step(
-                            OrderStatus::RefundRequested,
-                            "request_refund",
-                            &buyer_actor,
-                            later,
-                        );
-                        line.order.status_before_refund = Some(OrderStatus::Delivered);
-                        let at = later + Duration::days(1);
-                        if at <= now {
-                            line.step(OrderStatus::Refunded, "refund", &seller_actor, at);
-                            refund_amount = Some((line.order.total, at, "item not as described"));
-                        }
-                    }
-                    Fate::Returned => {
-                        let return_id =
-                            ReturnId::from_ulid(&ulid_at(rng, later)).map_err(invalid)?;
-                        let done = later + Duration::days(12);
-                        let finished = done <= now;
-                        if finished {
-                            line.step(OrderStatus::Returned, "return", &seller_actor, done);
-                            refund_amount = Some((line.order.total, done, "returned"));
-                        }
-                        rma = Some(ReturnRecord {
-                            id: return_id,
-                            seller_id: line.order.seller_id.clone(),
-                            order_id: line.order.id.clone(),
-                            buyer_id: line.order.buyer_id.clone(),
-                            status: if finished {
-                                ReturnStatus::Refunded
-                            } else {
-                                ReturnStatus::Approved
-                            },
-                            reason: ["wrong size", "changed my mind", "damaged in transit"]
-                                [rng.random_range(0..3)]
-                            .to_string(),
-                            created_at: later,
-                            updated_at: if finished { done } else { later },
-                        });
-                    }
-                    _ => {
-                        line.step(OrderStatus::Completed, "complete", "system", later);
-                        if fate == Fate::PartlyRefunded {
-                            let part = Money::from_minor(
-                                (line.order.goods.minor() / 5).max(1),
-                                line.order.goods.currency(),
-                            );
-                            refund_amount = Some((part, later, "partial refund: late delivery"));
-                            partial = true;
-                        }
-                    }
-                }
-            }
-        }
-    }
-    let order = line.order;
-    let events = line.events;
-    let refund = match refund_amount {
-        Some((amount, at, reason)) if amount.minor() > 0 => {
-            order.refunded = amount;
-            Some(RefundRecord {
-                id: RefundId::from_ulid(&ulid_at(rng, at)).map_err(invalid)?,
-                seller_id: order.seller_id.clone(),
-                order_id: order.id.clone(),
-                payment_id: order.payment_id.clone(),
-                amount,
-                reason: Some(reason.to_string()),
-                provider_reference: format!("tpi_{}_re1", &order.payment_id.as_str()[4..]),
-                created_at: at,
-            })
-        }
-        _ => None,
-    };
-    Ok(Outcome {
-        events,
-        refund,
-        rma,
-        partial,
-    })
 }

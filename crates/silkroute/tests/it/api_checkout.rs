@@ -467,3 +467,119 @@ async fn an_idempotent_replay_storm_places_one_order() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_buyer_chooses_dap_and_a_business_buyer_self_accounts_for_eu_vat() {
+    for app in TestApp::all().await {
+        let (cn, _) = two_sellers(&app).await;
+        let (_, buyer) = app.buyer("Joe", "US").await;
+        let cart = json!([{"product_id": cn.product_id, "quantity": 3}]);
+        let quote = |incoterm: &str| {
+            json!({"destination": {"country": "US", "postal_code": "10001"}, "lines": cart,
+                "incoterm": incoterm,
+                "shipping": [{"seller_id": cn.seller_id, "service_id": "express.worldwide"}]})
+        };
+        let ddp = app
+            .post("/api/v1/checkout/quotes", Some(&buyer), quote("DDP"))
+            .await;
+        assert_eq!(ddp.status, 201, "{}", ddp.body);
+        let dap = app
+            .post("/api/v1/checkout/quotes", Some(&buyer), quote("DAP"))
+            .await;
+        assert_eq!(dap.status, 201, "{}", dap.body);
+        let (ddp, dap) = (&ddp.body["groups"][0], &dap.body["groups"][0]);
+        assert_eq!(ddp["incoterm"], "DDP");
+        assert_eq!(dap["incoterm"], "DAP");
+        assert_eq!(amount(&ddp["due_at_door"]), rust_decimal::Decimal::ZERO);
+        // The same duty either way; DAP moves it to the door with the carrier's fee.
+        assert_eq!(ddp["duties"], dap["duties"]);
+        assert!(
+            amount(&dap["duties"]) > rust_decimal::Decimal::ZERO,
+            "{dap}"
+        );
+        assert_eq!(
+            amount(&dap["due_at_door"]),
+            amount(&dap["duties"]) + amount(&dap["taxes"]) + amount(&dap["door_fees"][0]["amount"])
+        );
+        assert_eq!(
+            amount(&ddp["collected_now"]) - amount(&dap["collected_now"]),
+            amount(&ddp["duties"]) + amount(&ddp["taxes"])
+        );
+        // DDP with a carrier that cannot clear for the buyer is refused.
+        let postal = app
+            .post(
+                "/api/v1/checkout/quotes",
+                Some(&buyer),
+                json!({"destination": {"country": "US"}, "lines": cart, "incoterm": "DDP",
+                    "shipping": [{"seller_id": cn.seller_id, "service_id": "postal.economy"}]}),
+            )
+            .await;
+        assert_problem(&postal, 422, Some("incoterm"));
+
+        // A German business with a valid VAT number: no IOSS VAT, reverse charge noted.
+        let business = app
+            .post(
+                "/api/v1/buyers",
+                Some(&app.admin),
+                json!({"name": "Muster GmbH", "country": "DE", "kind": "business",
+                    "vat_id": "DE136695976"}),
+            )
+            .await;
+        assert_eq!(business.status, 201, "{}", business.body);
+        let token = app
+            .post(
+                "/api/v1/tokens",
+                Some(&app.admin),
+                json!({"role": "buyer", "buyer_id": business.body["id"]}),
+            )
+            .await;
+        let token = token.body["token"].as_str().unwrap().to_string();
+        let b2b = app.quote(Some(&token), "DE", &[(&cn.product_id, 2)]).await;
+        let consumer = app.quote(None, "DE", &[(&cn.product_id, 2)]).await;
+        assert_eq!(b2b.status, 201, "{}", b2b.body);
+        assert!(
+            b2b.body["groups"][0]["tax_lines"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        assert!(
+            b2b.body["groups"][0]["notes"]
+                .to_string()
+                .to_lowercase()
+                .contains("reverse"),
+            "{}",
+            b2b.body["groups"][0]["notes"]
+        );
+        assert!(
+            !consumer.body["groups"][0]["tax_lines"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_test_provider_confirms_captures_on_its_own() {
+    let app = TestApp::configured(silkroute_store_tests::TestDatabase::sqlite().await, true).await;
+    let (cn, _) = two_sellers(&app).await;
+    let (_, buyer) = app.buyer("Auto", "GB").await;
+    let quote = app.quote(Some(&buyer), "GB", &[(&cn.product_id, 1)]).await;
+    let placed = app
+        .order(&buyer, quote.body["id"].as_str().unwrap(), GOOD_CARD)
+        .await;
+    assert_eq!(placed.status, 201, "{}", placed.body);
+    let id = placed.body["orders"][0]["id"].as_str().unwrap().to_string();
+    let mut status = String::new();
+    for _ in 0..100 {
+        status = app.order_status(&buyer, &id).await;
+        if status == "paid" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(status, "paid");
+    app.finish().await;
+}

@@ -47,14 +47,22 @@ pub struct Reply {
 
 impl TestApp {
     pub async fn on(database: TestDatabase) -> TestApp {
+        TestApp::configured(database, false).await
+    }
+
+    /// `deliver_payment_notifications`: whether the test PSP sends its own notifications.
+    pub async fn configured(
+        database: TestDatabase,
+        deliver_payment_notifications: bool,
+    ) -> TestApp {
         let clock = Arc::new(ManualClock::new(
             Utc.with_ymd_and_hms(2026, 10, 30, 12, 0, 0)
                 .single()
                 .expect("time"),
         ));
-        // Payment notifications are sent by the tests themselves, signed, when they want them.
+        // Usually the tests send payment notifications themselves, signed, when they want them.
         let config = AppConfig {
-            deliver_payment_notifications: false,
+            deliver_payment_notifications,
             ..AppConfig::default()
         };
         let app = App::new(database.store.clone(), clock.clone(), config);

@@ -1,9 +1,13 @@
-//! What the two sqlx backends share besides the trait: decoding a row into a domain record and
-//! mapping driver errors. Both backends select the same column names, so one generic decoder per
-//! record serves SQLite and PostgreSQL alike; the SQL itself stays in each backend, where the
-//! dialects differ.
+//! What the two sqlx backends share besides the trait: decoding a row into a domain record,
+//! mapping driver errors, and the statements both dialects accept alike. Both backends select the
+//! same column names, so one generic decoder per record serves SQLite and PostgreSQL; shared
+//! statements are macros (`order_store!`, `stock_store!`, `order_import_store!`) that each
+//! backend expands with its own types, so a change to an order statement is made once.
 
+mod import_store;
+mod order_store;
 mod orders;
+mod stock_store;
 
 use chrono::{DateTime, Utc};
 pub use orders::{
@@ -15,6 +19,7 @@ use silkroute_domain::party::{Buyer, Seller};
 use silkroute_store::rows::{BuyerRow, ProductRow, SellerRow, TokenRow};
 use silkroute_store::{StoreError, StoreResult, TokenRecord};
 use sqlx::{ColumnIndex, Database, Decode, Row, Type};
+pub use stock_store::STOCK_AUDIT_SQL;
 
 /// A unique-key clash is a conflict the app can explain; anything else keeps its cause for the log.
 pub fn backend_error(error: sqlx::Error) -> StoreError {

@@ -639,6 +639,24 @@ async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<ExitCode> {
                 token.token, seller.id, seller.name
             );
         }
+        let admin_principal = app.authenticate(&admin.token).await.map_err(app_error)?;
+        let first_buyer = app
+            .list_buyers(&admin_principal, &silkroute_app::PageRequest::first(1))
+            .await
+            .map_err(app_error)?
+            .items
+            .into_iter()
+            .next();
+        if let Some(buyer) = first_buyer {
+            let token = app
+                .create_token(Role::Buyer, None, Some(buyer.id.as_str()), "demo buyer")
+                .await
+                .map_err(app_error)?;
+            println!(
+                "buyer token:  {} (buyer {}, {})",
+                token.token, buyer.id, buyer.country
+            );
+        }
     }
     println!("Silkroute listening on http://{address}");
     println!("try: curl 'http://{address}/api/v1/catalog?market=DE&limit=3'");

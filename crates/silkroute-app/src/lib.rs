@@ -31,7 +31,10 @@ pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use error::AppError;
 pub use landed_cost::LandedCostRequest;
 pub use order_actions::{ActionRequest, RefundRequest, ReturnRequest};
-pub use orders::{Checkout, OrderDetail, OrderListQuery, OrderRequest, PaymentInput, PaymentView};
+pub use orders::{
+    Checkout, OrderDetail, OrderIds, OrderListQuery, OrderRequest, PaymentInput, PaymentView,
+    order_from_group,
+};
 pub use parties::{BuyerInput, SellerInput};
 pub use payment_events::NotificationReceipt;
 pub use reference::{ECB_SNAPSHOT, FxImportReport, MarketSummary, RuleLoadReport};

@@ -100,6 +100,34 @@ impl App {
         })
     }
 
+    /// A change that leaves the status as it is (a partial refund, a return's progress) but
+    /// still writes its event.
+    fn note(
+        &self,
+        principal: &Principal,
+        order: &OrderRecord,
+        action: impl Into<String>,
+        why: Option<String>,
+    ) -> OrderChange {
+        OrderChange {
+            seller_id: order.seller_id.clone(),
+            order_id: order.id.clone(),
+            expected: order.status,
+            to: order.status,
+            status_before_refund: order.status_before_refund,
+            event: NewOrderEvent {
+                action: action.into(),
+                actor: actor(principal),
+                reason: why,
+                at: self.now(),
+            },
+            stock: StockEffect::None,
+            refund: None,
+            new_return: None,
+            return_change: None,
+        }
+    }
+
     async fn commit_change(
         &self,
         principal: &Principal,
@@ -250,23 +278,7 @@ impl App {
         let mut change = match outcome {
             RefundOutcome::Full => full,
             // A partial refund is legal wherever a full one is; the status stays.
-            RefundOutcome::Partial => OrderChange {
-                seller_id: order.seller_id.clone(),
-                order_id: order.id.clone(),
-                expected: order.status,
-                to: order.status,
-                status_before_refund: order.status_before_refund,
-                event: NewOrderEvent {
-                    action: "partial_refund".into(),
-                    actor: actor(principal),
-                    reason: why.clone(),
-                    at: self.now(),
-                },
-                stock: StockEffect::None,
-                refund: None,
-                new_return: None,
-                return_change: None,
-            },
+            RefundOutcome::Partial => self.note(principal, &order, "partial_refund", why.clone()),
         };
         change.refund = Some(self.refund_record(&order, amount, why).await?);
         self.commit_change(principal, change).await
@@ -317,21 +329,8 @@ impl App {
             updated_at: now,
         };
         let change = OrderChange {
-            seller_id: order.seller_id.clone(),
-            order_id: order.id.clone(),
-            expected: order.status,
-            to: order.status,
-            status_before_refund: order.status_before_refund,
-            event: NewOrderEvent {
-                action: "return_requested".into(),
-                actor: actor(principal),
-                reason: Some(why),
-                at: now,
-            },
-            stock: StockEffect::None,
-            refund: None,
             new_return: Some(rma),
-            return_change: None,
+            ..self.note(principal, &order, "return_requested", Some(why))
         };
         self.commit_change(principal, change).await
     }
@@ -362,26 +361,17 @@ impl App {
         let order = self.order_for(principal, rma.order_id.as_str()).await?;
         let to = order::return_transition(rma.status, action)
             .map_err(|e| AppError::Conflict(e.to_string()))?;
-        let now = self.now();
         let mut change = if action == ReturnAction::Refund {
             self.change(principal, &order, OrderAction::Return, why.clone())?
         } else {
             OrderChange {
-                seller_id: order.seller_id.clone(),
-                order_id: order.id.clone(),
-                expected: order.status,
-                to: order.status,
-                status_before_refund: order.status_before_refund,
-                event: NewOrderEvent {
-                    action: format!("return_{}", action.as_str()),
-                    actor: actor(principal),
-                    reason: why.clone(),
-                    at: now,
-                },
                 stock: action.stock_effect(),
-                refund: None,
-                new_return: None,
-                return_change: None,
+                ..self.note(
+                    principal,
+                    &order,
+                    format!("return_{}", action.as_str()),
+                    why.clone(),
+                )
             }
         };
         change.return_change = Some(ReturnChange {

@@ -107,8 +107,8 @@ pub struct OrderListQuery {
     pub cursor: Option<String>,
 }
 
-/// Who an order belongs to and what it came from.
-pub(crate) struct OrderIds {
+/// Who an order belongs to and what it came from (the ids a checkout assigns).
+pub struct OrderIds {
     pub order: OrderId,
     pub buyer: silkroute_domain::ids::BuyerId,
     pub quote: QuoteId,
@@ -116,7 +116,7 @@ pub(crate) struct OrderIds {
 }
 
 /// A new order (`pending_payment`) for one group of a quote, its amounts frozen from the quote.
-pub(crate) fn order_from_group(
+pub fn order_from_group(
     ids: OrderIds,
     quote: &QuoteBody,
     group: &QuoteGroup,

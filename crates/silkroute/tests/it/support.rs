@@ -165,14 +165,27 @@ impl TestApp {
         self.request("PATCH", uri, token, Some(body), &[]).await
     }
 
-    /// Creates a seller through the API and a token bound to it.
+    /// Creates a seller through the API and a token bound to it: (seller id, token).
     pub async fn seller(&self, name: &str, country: &str) -> (String, String) {
+        self.party_with_token(
+            "seller",
+            serde_json::json!({"name": name, "country": country}),
+        )
+        .await
+    }
+
+    /// Creates a buyer through the API and a token bound to it: (buyer id, token).
+    pub async fn buyer(&self, name: &str, country: &str) -> (String, String) {
+        self.party_with_token(
+            "buyer",
+            serde_json::json!({"name": name, "country": country}),
+        )
+        .await
+    }
+
+    async fn party_with_token(&self, role: &str, body: Value) -> (String, String) {
         let reply = self
-            .post(
-                "/api/v1/sellers",
-                Some(&self.admin),
-                serde_json::json!({"name": name, "country": country}),
-            )
+            .post(&format!("/api/v1/{role}s"), Some(&self.admin), body)
             .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
         let id = reply.body["id"].as_str().expect("id").to_string();
@@ -180,7 +193,7 @@ impl TestApp {
             .post(
                 "/api/v1/tokens",
                 Some(&self.admin),
-                serde_json::json!({"role": "seller", "seller_id": id}),
+                serde_json::json!({"role": role, format!("{role}_id"): id}),
             )
             .await;
         assert_eq!(token.status, StatusCode::CREATED, "{:?}", token.body);
@@ -253,28 +266,6 @@ pub struct Listing {
 }
 
 impl TestApp {
-    /// Creates a buyer and a token bound to it: (buyer id, token).
-    pub async fn buyer(&self, name: &str, country: &str) -> (String, String) {
-        let reply = self
-            .post(
-                "/api/v1/buyers",
-                Some(&self.admin),
-                serde_json::json!({"name": name, "country": country}),
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
-        let id = reply.body["id"].as_str().expect("id").to_string();
-        let token = self
-            .post(
-                "/api/v1/tokens",
-                Some(&self.admin),
-                serde_json::json!({"role": "buyer", "buyer_id": id}),
-            )
-            .await;
-        assert_eq!(token.status, StatusCode::CREATED, "{:?}", token.body);
-        (id, token.body["token"].as_str().expect("token").to_string())
-    }
-
     /// A seller in `country` listing `product` with `stock` units in a home warehouse.
     pub async fn listing(&self, name: &str, country: &str, product: Value, stock: i64) -> Listing {
         let (seller_id, token) = self.seller(name, country).await;

@@ -7,14 +7,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::{anyhow, bail};
-use silkroute_app::{App, DestinationInput, Principal, QuoteLineInput, QuoteRequest};
+use silkroute_app::{
+    App, DestinationInput, OrderIds, Principal, QuoteLineInput, QuoteRequest, order_from_group,
+};
 use silkroute_domain::ids::{BuyerId, OrderId, PaymentId, QuoteId};
 use silkroute_domain::money::Money;
-use silkroute_domain::order::OrderStatus;
 use silkroute_domain::payment::{self, PaymentStatus};
 use silkroute_store::{
-    CheckoutPlacement, NewOrderEvent, OrderLine, OrderRecord, PaymentRecord, PlacementOutcome,
-    Store, StoredQuote,
+    CheckoutPlacement, NewOrderEvent, PaymentRecord, PlacementOutcome, Store, StoredQuote,
 };
 use tokio::task::JoinSet;
 
@@ -192,43 +192,17 @@ fn placement(
     };
     let mut orders = Vec::with_capacity(quote.body.groups.len());
     for group in &quote.body.groups {
-        let currency = group.goods.currency();
-        orders.push(OrderRecord {
-            id: OrderId::from_ulid(&ulid(now))?,
-            seller_id: group.seller_id.clone(),
-            buyer_id: buyer_id.clone(),
-            quote_id: quote.id.clone(),
-            payment_id: payment.id.clone(),
-            status: OrderStatus::PendingPayment,
-            status_before_refund: None,
-            destination: quote.body.destination.country,
-            incoterm: format!("{:?}", group.incoterm).to_uppercase(),
-            goods: group.goods,
-            shipping: group.shipping.selected.amount,
-            duties: group.duties,
-            taxes: group.taxes,
-            total: group.collected_now,
-            due_at_door: group.due_at_door,
-            refunded: Money::zero(currency),
-            seller_total: group.seller_totals.total,
-            lines: group
-                .lines
-                .iter()
-                .enumerate()
-                .map(|(index, line)| OrderLine {
-                    line_no: index as i64 + 1,
-                    product_id: line.product_id.clone(),
-                    warehouse_id: None,
-                    sku: line.sku.clone(),
-                    quantity: i64::from(line.quantity),
-                    unit_price: line.unit_price,
-                    line_total: line.line_total,
-                })
-                .collect(),
-            snapshot: quote.body.snapshot(group),
-            created_at: now,
-            updated_at: now,
-        });
+        orders.push(order_from_group(
+            OrderIds {
+                order: OrderId::from_ulid(&ulid(now))?,
+                buyer: buyer_id.clone(),
+                quote: quote.id.clone(),
+                payment: payment.id.clone(),
+            },
+            &quote.body,
+            group,
+            now,
+        ));
     }
     Ok(CheckoutPlacement {
         quote_id: quote.id.clone(),

@@ -4,9 +4,12 @@
 //! statements are macros (`order_store!`, `stock_store!`, `order_import_store!`) that each
 //! backend expands with its own types, so a change to an order statement is made once.
 
+mod auth_store;
 mod import_store;
 mod order_store;
+mod order_writes;
 mod orders;
+mod party_store;
 mod stock_store;
 
 use chrono::{DateTime, Utc};

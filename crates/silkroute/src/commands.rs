@@ -3,21 +3,24 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use silkroute_app::demo::{DemoOptions, DemoOrderOptions};
 use silkroute_app::{App, AppConfig, AppError, Role, SystemClock};
 use silkroute_domain::fx::RateMode;
 use silkroute_domain::identifiers::{IdentifierKind, validate};
 use silkroute_http::HttpConfig;
 
 use crate::cli::{
-    BenchCheckoutArgs, BenchCommand, Cli, Command, ConfigCommand, DemoArgs, FxCommand, ServeArgs,
-    TokenCommand,
+    BenchCheckoutArgs, BenchCommand, Cli, Command, ConfigCommand, DemoArgs, FxCommand, TokenCommand,
 };
 use crate::config::{self, Config};
+
+mod demo;
+mod serve;
+
+use demo::run_demo;
+use serve::serve;
 
 /// Bad usage or input: exit code 2.
 #[derive(Debug)]
@@ -475,224 +478,4 @@ fn parse_cli_date(date: Option<String>) -> Result<Option<chrono::NaiveDate>, Usa
             .map_err(|_| UsageError(format!("date '{text}' is not YYYY-MM-DD")))
     })
     .transpose()
-}
-
-async fn run_demo(app: &App, args: &DemoArgs, quiet: bool) -> anyhow::Result<()> {
-    let options = DemoOptions {
-        sellers: args.sellers,
-        products_per_seller: args.products_per_seller,
-        buyers: args.buyers,
-        seed: args.seed,
-    };
-    let bar = progress_bar(quiet);
-    let started = Instant::now();
-    let report = app
-        .generate_demo(&options, |stage, done, total| {
-            bar.set_message(stage.to_string());
-            bar.set_length(total);
-            bar.set_position(done);
-        })
-        .await
-        .map_err(app_error)?;
-    let marketplace_seconds = started.elapsed().as_secs_f64();
-    let orders = if args.orders > 0 {
-        let options = DemoOrderOptions {
-            orders: args.orders,
-            days: args.days,
-            seed: args.seed,
-        };
-        Some(
-            app.generate_demo_orders(&options, |stage, done, total| {
-                bar.set_message(stage.to_string());
-                bar.set_length(total);
-                bar.set_position(done);
-            })
-            .await
-            .map_err(app_error)?,
-        )
-    } else {
-        None
-    };
-    bar.finish_and_clear();
-    if quiet {
-        println!(
-            "{}",
-            serde_json::json!({"marketplace": report, "orders": orders,
-                "seconds": started.elapsed().as_secs_f64()})
-        );
-    } else {
-        println!(
-            "demo: {} sellers in {} countries, {} products, {} buyers in {} countries ({:.1} s)",
-            report.sellers,
-            report.seller_countries,
-            report.products,
-            report.buyers,
-            report.buyer_countries,
-            marketplace_seconds
-        );
-        if let Some(orders) = orders {
-            println!(
-                "demo: {} orders from {} checkouts, {} to {}: {} completed, {} open, {} cancelled, \
-                 {} refunded ({} in part), {} returned ({:.1} s)",
-                orders.orders,
-                orders.checkouts,
-                orders.first_day.map(|d| d.to_string()).unwrap_or_default(),
-                orders.last_day.map(|d| d.to_string()).unwrap_or_default(),
-                orders.completed,
-                orders.open,
-                orders.cancelled,
-                orders.refunded,
-                orders.partially_refunded,
-                orders.returned,
-                started.elapsed().as_secs_f64() - marketplace_seconds
-            );
-        }
-    }
-    Ok(())
-}
-
-/// Card authorisations lapse after seven days; a minute's delay in noticing is harmless.
-fn spawn_authorization_expiry(app: App) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            tick.tick().await;
-            match app.expire_lapsed_authorizations().await {
-                Ok(0) => {}
-                Ok(count) => tracing::info!(count, "expired lapsed payment authorisations"),
-                Err(error) => tracing::warn!(%error, "expiring authorisations failed"),
-            }
-        }
-    });
-}
-
-async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SILKROUTE_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    if std::env::var("SILKROUTE_LOG_FORMAT").as_deref() == Ok("json") {
-        let _ = builder.json().try_init();
-    } else {
-        let _ = builder.try_init();
-    }
-    let mut app = open_app(config).await?;
-    let applied = app.prepare().await.map_err(app_error)?;
-    for name in applied {
-        tracing::info!(migration = %name, "applied migration");
-    }
-    let bind = args.bind.unwrap_or(config.bind);
-    spawn_authorization_expiry(app.clone());
-    let listener = tokio::net::TcpListener::bind(bind)
-        .await
-        .with_context(|| format!("cannot listen on {bind}"))?;
-    let address = listener.local_addr()?;
-    if args.demo {
-        if app.row_counts().await.map_err(app_error)?.sellers == 0 {
-            eprintln!("seeding the demo marketplace…");
-            run_demo(
-                &app,
-                &DemoArgs {
-                    sellers: 200,
-                    products_per_seller: 100,
-                    buyers: 2_000,
-                    orders: 20_000,
-                    days: 730,
-                    seed: 42,
-                },
-                false,
-            )
-            .await?;
-        }
-        let admin = app
-            .create_token(Role::Admin, None, None, "demo admin")
-            .await
-            .map_err(app_error)?;
-        let first_seller = app
-            .list_sellers(
-                &app.authenticate(&admin.token).await.map_err(app_error)?,
-                &silkroute_app::PageRequest::first(1),
-            )
-            .await
-            .map_err(app_error)?
-            .items
-            .into_iter()
-            .next();
-        let newest = app.fx_coverage().await.map_err(app_error)?.last_date;
-        let today = chrono::Utc::now().date_naive();
-        if let Some(newest) = newest
-            && (today - newest).num_days() > i64::from(config.fx_max_gap_days)
-        {
-            eprintln!(
-                "note: the newest FX rates are from {newest}; demo prices use that day's rates \
-                 (import the ECB daily file with `silkroute fx import` for today's)"
-            );
-            app.set_pricing_date(Some(newest));
-        }
-        println!("admin token:  {}", admin.token);
-        if let Some(seller) = first_seller {
-            let token = app
-                .create_token(Role::Seller, Some(seller.id.as_str()), None, "demo seller")
-                .await
-                .map_err(app_error)?;
-            println!(
-                "seller token: {} (seller {}, {})",
-                token.token, seller.id, seller.name
-            );
-        }
-        let admin_principal = app.authenticate(&admin.token).await.map_err(app_error)?;
-        let first_buyer = app
-            .list_buyers(&admin_principal, &silkroute_app::PageRequest::first(1))
-            .await
-            .map_err(app_error)?
-            .items
-            .into_iter()
-            .next();
-        if let Some(buyer) = first_buyer {
-            let token = app
-                .create_token(Role::Buyer, None, Some(buyer.id.as_str()), "demo buyer")
-                .await
-                .map_err(app_error)?;
-            println!(
-                "buyer token:  {} (buyer {}, {})",
-                token.token, buyer.id, buyer.country
-            );
-        }
-    }
-    println!("Silkroute listening on http://{address}");
-    println!("try: curl 'http://{address}/api/v1/catalog?market=DE&limit=3'");
-    let router = silkroute_http::router(
-        app,
-        HttpConfig {
-            body_limit_bytes: config.body_limit_bytes,
-            request_timeout: Duration::from_secs(config.request_timeout_seconds),
-        },
-    );
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed")?;
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Ctrl-C or SIGTERM (what a service manager or container runtime sends) ends the server after
-/// in-flight requests finish.
-async fn shutdown_signal() {
-    let interrupt = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
-    }
 }

@@ -1,0 +1,160 @@
+//! `silkroute serve`: migrate, seed the demo on request, start the background jobs, and serve the
+//! API until Ctrl-C or SIGTERM, finishing the requests in flight.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use silkroute_app::{App, Role};
+use silkroute_http::HttpConfig;
+
+use super::demo::run_demo;
+use super::{app_error, open_app};
+use crate::cli::{DemoArgs, ServeArgs};
+use crate::config::Config;
+
+/// Card authorisations lapse after seven days; a minute's delay in noticing is harmless.
+fn spawn_authorization_expiry(app: App) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            match app.expire_lapsed_authorizations().await {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "expired lapsed payment authorisations"),
+                Err(error) => tracing::warn!(%error, "expiring authorisations failed"),
+            }
+        }
+    });
+}
+
+pub(super) async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("SILKROUTE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if std::env::var("SILKROUTE_LOG_FORMAT").as_deref() == Ok("json") {
+        let _ = builder.json().try_init();
+    } else {
+        let _ = builder.try_init();
+    }
+    let mut app = open_app(config).await?;
+    let applied = app.prepare().await.map_err(app_error)?;
+    for name in applied {
+        tracing::info!(migration = %name, "applied migration");
+    }
+    let bind = args.bind.unwrap_or(config.bind);
+    spawn_authorization_expiry(app.clone());
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let address = listener.local_addr()?;
+    if args.demo {
+        if app.row_counts().await.map_err(app_error)?.sellers == 0 {
+            eprintln!("seeding the demo marketplace…");
+            run_demo(
+                &app,
+                &DemoArgs {
+                    sellers: 200,
+                    products_per_seller: 100,
+                    buyers: 2_000,
+                    orders: 20_000,
+                    days: 730,
+                    seed: 42,
+                },
+                false,
+            )
+            .await?;
+        }
+        let admin = app
+            .create_token(Role::Admin, None, None, "demo admin")
+            .await
+            .map_err(app_error)?;
+        let first_seller = app
+            .list_sellers(
+                &app.authenticate(&admin.token).await.map_err(app_error)?,
+                &silkroute_app::PageRequest::first(1),
+            )
+            .await
+            .map_err(app_error)?
+            .items
+            .into_iter()
+            .next();
+        let newest = app.fx_coverage().await.map_err(app_error)?.last_date;
+        let today = chrono::Utc::now().date_naive();
+        if let Some(newest) = newest
+            && (today - newest).num_days() > i64::from(config.fx_max_gap_days)
+        {
+            eprintln!(
+                "note: the newest FX rates are from {newest}; demo prices use that day's rates \
+                 (import the ECB daily file with `silkroute fx import` for today's)"
+            );
+            app.set_pricing_date(Some(newest));
+        }
+        println!("admin token:  {}", admin.token);
+        if let Some(seller) = first_seller {
+            let token = app
+                .create_token(Role::Seller, Some(seller.id.as_str()), None, "demo seller")
+                .await
+                .map_err(app_error)?;
+            println!(
+                "seller token: {} (seller {}, {})",
+                token.token, seller.id, seller.name
+            );
+        }
+        let admin_principal = app.authenticate(&admin.token).await.map_err(app_error)?;
+        let first_buyer = app
+            .list_buyers(&admin_principal, &silkroute_app::PageRequest::first(1))
+            .await
+            .map_err(app_error)?
+            .items
+            .into_iter()
+            .next();
+        if let Some(buyer) = first_buyer {
+            let token = app
+                .create_token(Role::Buyer, None, Some(buyer.id.as_str()), "demo buyer")
+                .await
+                .map_err(app_error)?;
+            println!(
+                "buyer token:  {} (buyer {}, {})",
+                token.token, buyer.id, buyer.country
+            );
+        }
+    }
+    println!("Silkroute listening on http://{address}");
+    println!("try: curl 'http://{address}/api/v1/catalog?market=DE&limit=3'");
+    let router = silkroute_http::router(
+        app,
+        HttpConfig {
+            body_limit_bytes: config.body_limit_bytes,
+            request_timeout: Duration::from_secs(config.request_timeout_seconds),
+        },
+    );
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server failed")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Ctrl-C or SIGTERM (what a service manager or container runtime sends) ends the server after
+/// in-flight requests finish.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

@@ -18,6 +18,7 @@ pub mod payments;
 mod reference;
 mod shipping;
 mod stock;
+mod storefront;
 
 use std::sync::Arc;
 
@@ -45,6 +46,7 @@ pub use silkroute_store::{
     Warehouse,
 };
 pub use stock::{StockMoveInput, WarehouseInput};
+pub use storefront::{EventBatch, EventReceipt, RejectedEvent};
 
 pub type AppResult<T> = Result<T, AppError>;
 

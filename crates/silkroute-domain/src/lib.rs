@@ -17,4 +17,5 @@ pub mod order;
 pub mod party;
 pub mod payment;
 pub mod shipping;
+pub mod storefront;
 pub mod validation;

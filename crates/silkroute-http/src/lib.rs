@@ -7,6 +7,7 @@ mod idempotency;
 mod metrics;
 mod openapi;
 mod problem;
+mod rate_limit;
 mod routes;
 
 use std::sync::Arc;
@@ -47,6 +48,7 @@ pub struct AppState {
     pub app: App,
     pub metrics: Arc<metrics::Metrics>,
     pub config: HttpConfig,
+    pub beacon_limiter: Arc<rate_limit::Limiter>,
 }
 
 #[derive(Clone, Default)]
@@ -67,6 +69,7 @@ pub fn router(app: App, config: HttpConfig) -> Router {
         app,
         metrics: Arc::new(metrics::Metrics::default()),
         config: config.clone(),
+        beacon_limiter: Arc::new(rate_limit::Limiter::default()),
     };
     let request_id = HeaderName::from_static("x-request-id");
     let (api, _) = openapi::api_router().split_for_parts();
@@ -74,6 +77,7 @@ pub fn router(app: App, config: HttpConfig) -> Router {
         .fallback(routes::system::route_not_found)
         .method_not_allowed_fallback(routes::system::method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotency_layer))
+        .layer(middleware::from_fn_with_state(state.clone(), rate_limit::limit_beacon))
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(TimeoutLayer::with_status_code(

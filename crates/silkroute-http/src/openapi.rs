@@ -10,8 +10,8 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::routes::{
-    catalog, checkout, landed_cost, orders, parties, payments, reference, shipping, stock, system,
-    tokens,
+    catalog, checkout, events, landed_cost, orders, parties, payments, reference, shipping, stock,
+    system, tokens,
 };
 
 #[derive(OpenApi)]
@@ -77,6 +77,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(stock::create_warehouse, stock::list_warehouses))
         .routes(routes!(stock::move_stock))
         .routes(routes!(stock::stock_levels))
+        .routes(routes!(events::record_events))
 }
 
 /// The document as served at `/api/v1/openapi.json`.

@@ -9,6 +9,7 @@ mod orders;
 mod parties;
 mod reference;
 mod stock;
+mod storefront;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -123,7 +124,8 @@ impl Store for PostgresStore {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM sellers), (SELECT COUNT(*) FROM buyers), \
              (SELECT COUNT(*) FROM products), (SELECT COUNT(*) FROM fx_rates), \
-             (SELECT COUNT(*) FROM market_rules)",
+             (SELECT COUNT(*) FROM market_rules), (SELECT COUNT(*) FROM orders), \
+             (SELECT COUNT(*) FROM storefront_events)",
         )
         .fetch_one(&self.pool)
         .await
@@ -134,6 +136,8 @@ impl Store for PostgresStore {
             products: row.try_get(2).map_err(backend_error)?,
             fx_rates: row.try_get(3).map_err(backend_error)?,
             market_rules: row.try_get(4).map_err(backend_error)?,
+            orders: row.try_get(5).map_err(backend_error)?,
+            storefront_events: row.try_get(6).map_err(backend_error)?,
         })
     }
 }

@@ -10,6 +10,7 @@ mod orders;
 mod parties;
 mod reference;
 mod stock;
+mod storefront;
 
 use std::str::FromStr;
 use std::time::Duration;
@@ -94,7 +95,8 @@ impl Store for SqliteStore {
         let row = sqlx::query(
             "SELECT (SELECT COUNT(*) FROM sellers), (SELECT COUNT(*) FROM buyers), \
              (SELECT COUNT(*) FROM products), (SELECT COUNT(*) FROM fx_rates), \
-             (SELECT COUNT(*) FROM market_rules)",
+             (SELECT COUNT(*) FROM market_rules), (SELECT COUNT(*) FROM orders), \
+             (SELECT COUNT(*) FROM storefront_events)",
         )
         .fetch_one(&self.pool)
         .await
@@ -105,6 +107,8 @@ impl Store for SqliteStore {
             products: row.try_get(2).map_err(backend_error)?,
             fx_rates: row.try_get(3).map_err(backend_error)?,
             market_rules: row.try_get(4).map_err(backend_error)?,
+            orders: row.try_get(5).map_err(backend_error)?,
+            storefront_events: row.try_get(6).map_err(backend_error)?,
         })
     }
 }

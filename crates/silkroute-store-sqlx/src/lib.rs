@@ -11,6 +11,7 @@ mod order_writes;
 mod orders;
 mod party_store;
 mod stock_store;
+mod storefront_store;
 
 use chrono::{DateTime, Utc};
 pub use orders::{

@@ -22,6 +22,7 @@ use silkroute_domain::ids::{
 };
 use silkroute_domain::market::MarketRule;
 use silkroute_domain::party::{Buyer, Seller};
+use silkroute_domain::storefront::StorefrontEvent;
 
 pub use error::StoreError;
 pub use orders::{
@@ -161,6 +162,21 @@ pub trait OrderStore: Send + Sync {
     async fn get_return(&self, id: &ReturnId) -> StoreResult<Option<ReturnRecord>>;
 }
 
+/// The analytics beacon's events.
+#[async_trait]
+pub trait StorefrontStore: Send + Sync {
+    /// Writes the events not seen before (by event id); returns how many were new.
+    async fn insert_storefront_events(
+        &self,
+        events: &[(StorefrontEvent, Option<SellerId>)],
+    ) -> StoreResult<u64>;
+    /// The sellers of the products that exist among `products`.
+    async fn product_sellers(
+        &self,
+        products: &[ProductId],
+    ) -> StoreResult<Vec<(ProductId, SellerId)>>;
+}
+
 /// Bulk writes for history that did not go through checkout here.
 #[async_trait]
 pub trait OrderImportStore: Send + Sync {
@@ -183,6 +199,7 @@ pub trait Store:
     + StockStore
     + OrderStore
     + OrderImportStore
+    + StorefrontStore
     + Send
     + Sync
 {

@@ -78,4 +78,6 @@ pub struct RowCounts {
     pub products: i64,
     pub fx_rates: i64,
     pub market_rules: i64,
+    pub orders: i64,
+    pub storefront_events: i64,
 }

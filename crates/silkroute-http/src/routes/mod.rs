@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod checkout;
+pub mod events;
 pub mod landed_cost;
 pub mod orders;
 pub mod parties;

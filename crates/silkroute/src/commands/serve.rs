@@ -129,7 +129,9 @@ pub(super) async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<Ex
             request_timeout: Duration::from_secs(config.request_timeout_seconds),
         },
     );
-    axum::serve(listener, router)
+    // The peer address keys the beacon's rate limit.
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server failed")?;

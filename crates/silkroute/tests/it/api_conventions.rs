@@ -301,6 +301,7 @@ async fn openapi_documents_every_route() {
         ("/api/v1/warehouses", "post"),
         ("/api/v1/stock/movements", "post"),
         ("/api/v1/stock", "get"),
+        ("/api/v1/events", "post"),
     ];
     for (path, method) in expected {
         assert!(

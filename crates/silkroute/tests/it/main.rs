@@ -4,6 +4,7 @@
 mod api_catalog;
 mod api_checkout;
 mod api_conventions;
+mod api_events;
 mod api_landed_cost;
 mod api_orders;
 mod api_reference;

@@ -1,0 +1,3 @@
+//! Storefront events on PostgreSQL: the shared statements.
+
+silkroute_store_sqlx::storefront_store!(store: crate::PostgresStore, database: ::sqlx::Postgres);

@@ -26,6 +26,7 @@ mod calendar;
 mod facts;
 mod order_life;
 mod orders;
+mod traffic;
 
 pub use orders::{DemoOrderOptions, DemoOrderReport};
 

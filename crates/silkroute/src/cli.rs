@@ -89,6 +89,10 @@ pub struct DemoArgs {
     /// Days of history, ending yesterday.
     #[arg(long, default_value_t = 730)]
     pub days: u32,
+    /// Days (ending now) with storefront traffic around the orders: visits, searches, views,
+    /// carts.
+    #[arg(long, default_value_t = 90)]
+    pub traffic_days: u32,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
 }

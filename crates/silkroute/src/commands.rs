@@ -243,6 +243,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                         buyers: 2_000,
                         orders: 0,
                         days: 730,
+                        traffic_days: 90,
                         seed: 42,
                     },
                     cli.json,

@@ -27,6 +27,7 @@ use silkroute_store::{
 
 use super::calendar::demand_weight;
 use super::order_life::{Fate, fate, live, pick_cart};
+use super::traffic::{Tracked, Traffic};
 use crate::orders::{OrderIds, order_from_group};
 use crate::{App, AppError, AppResult};
 
@@ -34,6 +35,8 @@ use crate::{App, AppError, AppResult};
 pub struct DemoOrderOptions {
     pub orders: u32,
     pub days: u32,
+    /// Days (ending now) for which storefront traffic is generated around the orders.
+    pub traffic_days: u32,
     pub seed: u64,
 }
 
@@ -52,7 +55,17 @@ pub struct DemoOrderReport {
     pub returned: u64,
     pub first_day: Option<NaiveDate>,
     pub last_day: Option<NaiveDate>,
+    pub storefront_events: u64,
 }
+
+/// What the generator thread hands the writer.
+enum Batch {
+    Orders(OrderImport, u64),
+    Events(Vec<Tracked>),
+}
+
+/// Events per write: one statement under SQLite's bound-variable limit (11 columns each).
+const EVENT_BATCH: usize = 2_700;
 
 /// Orders written per import transaction.
 const BATCH: usize = 5_000;
@@ -91,6 +104,12 @@ impl App {
         }
         if !(1..=3_650).contains(&options.days) {
             return Err(AppError::field("days", "must be between 1 and 3650"));
+        }
+        if options.traffic_days > options.days {
+            return Err(AppError::field(
+                "traffic_days",
+                "must be at most the days of order history",
+            ));
         }
         let sellers = self.all_sellers().await?;
         let buyers = self.all_buyers().await?;
@@ -152,13 +171,20 @@ impl App {
         };
         // Quoting is CPU work and writing is I/O: a thread quotes the next batch while this
         // task writes the last one.
-        let (sender, mut receiver) = tokio::sync::mpsc::channel::<(OrderImport, u64)>(2);
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(2);
         let generator = tokio::task::spawn_blocking(move || world.generate(&sender));
         let target = u64::from(options.orders);
         progress("orders", 0, target);
-        while let Some((import, done)) = receiver.recv().await {
-            self.store.import_orders(&import).await?;
-            progress("orders", done, target);
+        while let Some(batch) = receiver.recv().await {
+            match batch {
+                Batch::Orders(import, done) => {
+                    self.store.import_orders(&import).await?;
+                    progress("orders", done, target);
+                }
+                Batch::Events(events) => {
+                    self.store.insert_storefront_events(&events).await?;
+                }
+            }
         }
         let (report, levels) = generator
             .await
@@ -234,10 +260,7 @@ type Generated = (DemoOrderReport, Vec<StockLevel>);
 impl World {
     /// Quotes and lives out every order, sending full batches to the writer; returns the
     /// report and the opening stock levels (open orders' units reserved).
-    fn generate(
-        self,
-        sender: &tokio::sync::mpsc::Sender<(OrderImport, u64)>,
-    ) -> AppResult<Generated> {
+    fn generate(self, sender: &tokio::sync::mpsc::Sender<Batch>) -> AppResult<Generated> {
         let World {
             options,
             now,
@@ -257,6 +280,19 @@ impl World {
         for product in &products {
             catalog.entry(&product.seller_id).or_default().push(product);
         }
+        // Traffic has its own generator, so that the orders do not depend on how much of it
+        // is made.
+        let mut traffic_rng = StdRng::seed_from_u64(options.seed ^ 0x7aff_1c00);
+        let traffic_from = now - Duration::days(i64::from(options.traffic_days));
+        let mut traffic = Traffic {
+            products: &products,
+            by_id: products.iter().map(|p| (&p.id, p)).collect(),
+            shelves: catalog.clone(),
+            buyers: &buyers,
+            prefix: format!("demo{}", options.seed),
+            sequence: 0,
+        };
+        let mut events: Vec<Tracked> = Vec::new();
 
         // Orders per day, by the demand calendar.
         let last_day = now.date_naive() - Duration::days(1);
@@ -421,6 +457,16 @@ impl World {
                     }
                     import.returns.extend(outcome.rma);
                     import.events.extend(outcome.events);
+                    if order.created_at >= traffic_from {
+                        traffic.around_order(&mut traffic_rng, &order, buyer, &mut events);
+                        if events.len() >= EVENT_BATCH {
+                            report.storefront_events += events.len() as u64;
+                            let full = std::mem::take(&mut events);
+                            if sender.blocking_send(Batch::Events(full)).is_err() {
+                                return Ok((report, Vec::new()));
+                            }
+                        }
+                    }
                     import.orders.push(order);
                     report.orders += 1;
                 }
@@ -434,14 +480,25 @@ impl World {
                 import.payments.push(payment);
                 if import.orders.len() >= BATCH {
                     let full = std::mem::take(&mut import);
-                    if sender.blocking_send((full, report.orders)).is_err() {
+                    if sender
+                        .blocking_send(Batch::Orders(full, report.orders))
+                        .is_err()
+                    {
                         // The writer stopped (and reports why).
                         return Ok((report, Vec::new()));
                     }
                 }
             }
         }
-        if !import.orders.is_empty() && sender.blocking_send((import, report.orders)).is_err() {
+        if !import.orders.is_empty()
+            && sender
+                .blocking_send(Batch::Orders(import, report.orders))
+                .is_err()
+        {
+            return Ok((report, Vec::new()));
+        }
+        report.storefront_events += events.len() as u64;
+        if !events.is_empty() && sender.blocking_send(Batch::Events(events)).is_err() {
             return Ok((report, Vec::new()));
         }
 

@@ -31,6 +31,7 @@ pub(super) async fn run_demo(app: &App, args: &DemoArgs, quiet: bool) -> anyhow:
         let options = DemoOrderOptions {
             orders: args.orders,
             days: args.days,
+            traffic_days: args.traffic_days,
             seed: args.seed,
         };
         Some(
@@ -65,7 +66,7 @@ pub(super) async fn run_demo(app: &App, args: &DemoArgs, quiet: bool) -> anyhow:
         if let Some(orders) = orders {
             println!(
                 "demo: {} orders from {} checkouts, {} to {}: {} completed, {} open, {} cancelled, \
-                 {} refunded ({} in part), {} returned ({:.1} s)",
+                 {} refunded ({} in part), {} returned; {} storefront events ({:.1} s)",
                 orders.orders,
                 orders.checkouts,
                 orders.first_day.map(|d| d.to_string()).unwrap_or_default(),
@@ -76,6 +77,7 @@ pub(super) async fn run_demo(app: &App, args: &DemoArgs, quiet: bool) -> anyhow:
                 orders.refunded,
                 orders.partially_refunded,
                 orders.returned,
+                orders.storefront_events,
                 started.elapsed().as_secs_f64() - marketplace_seconds
             );
         }

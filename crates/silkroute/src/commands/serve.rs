@@ -59,6 +59,7 @@ pub(super) async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<Ex
                     buyers: 2_000,
                     orders: 20_000,
                     days: 730,
+                    traffic_days: 90,
                     seed: 42,
                 },
                 false,

@@ -93,6 +93,7 @@ async fn demo_with_orders(
             &silkroute_app::demo::DemoOrderOptions {
                 orders,
                 days: 365,
+                traffic_days: 60,
                 seed,
             },
             |_, _, _| {},
@@ -135,6 +136,13 @@ async fn demo_orders_are_a_year_of_believable_trade() {
             "refunds and returns {share}: {report:?}"
         );
         assert!(report.cancelled > 0 && report.open > 0, "{report:?}");
+        // Two months of storefront traffic around the orders, every event stored once.
+        let counts = app.app.row_counts().await.expect("counts");
+        assert_eq!(counts.storefront_events as u64, report.storefront_events);
+        assert!(
+            report.storefront_events > 10 * report.orders / 6,
+            "{report:?}"
+        );
         // Singles' Day and Black Friday stand out from an ordinary autumn day.
         let singles_day = count(&app, "from=2025-11-11&to=2025-11-12").await;
         let ordinary_week = count(&app, "from=2025-10-13&to=2025-10-20").await;

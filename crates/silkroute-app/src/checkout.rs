@@ -366,6 +366,15 @@ impl App {
         Ok(stored.into())
     }
 
+    /// Forgets quotes that expired more than a day ago: no order can be placed from them, and
+    /// every order keeps its own snapshot. Returns how many were deleted.
+    pub async fn purge_expired_quotes(&self) -> AppResult<u64> {
+        Ok(self
+            .store
+            .purge_quotes(self.now() - Duration::days(1))
+            .await?)
+    }
+
     /// A quote is readable by its buyer, by an admin, and — while anonymous — by whoever holds
     /// its id (the storefront session that asked for it).
     pub async fn get_quote(&self, principal: Option<&Principal>, id: &str) -> AppResult<Quote> {

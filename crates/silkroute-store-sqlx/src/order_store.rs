@@ -165,6 +165,15 @@ macro_rules! order_store {
                     .collect()
             }
 
+            async fn purge_quotes(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+                let result = sqlx::query("DELETE FROM quotes WHERE expires_at < $1")
+                    .bind(before)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                Ok(result.rows_affected())
+            }
+
             async fn order_refunds(&self, order: &OrderId) -> StoreResult<Vec<RefundRecord>> {
                 let rows = sqlx::query(
                     "SELECT seller_id, refund_id, order_id, payment_id, currency, amount_minor, reason, \

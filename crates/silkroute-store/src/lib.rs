@@ -157,6 +157,9 @@ pub trait OrderStore: Send + Sync {
     async fn change_payment(&self, change: &PaymentChange) -> StoreResult<PaymentChangeOutcome>;
     /// Authorised or pending payments whose authorisation lapsed before `now`.
     async fn lapsed_payments(&self, now: DateTime<Utc>, limit: i64) -> StoreResult<Vec<PaymentId>>;
+    /// Deletes quotes that expired before `before` (their orders keep a snapshot); returns how
+    /// many.
+    async fn purge_quotes(&self, before: DateTime<Utc>) -> StoreResult<u64>;
     async fn order_refunds(&self, order: &OrderId) -> StoreResult<Vec<RefundRecord>>;
     async fn order_returns(&self, order: &OrderId) -> StoreResult<Vec<ReturnRecord>>;
     async fn get_return(&self, id: &ReturnId) -> StoreResult<Option<ReturnRecord>>;

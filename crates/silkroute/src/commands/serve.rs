@@ -13,8 +13,9 @@ use super::{app_error, open_app};
 use crate::cli::{DemoArgs, ServeArgs};
 use crate::config::Config;
 
-/// Card authorisations lapse after seven days; a minute's delay in noticing is harmless.
-fn spawn_authorization_expiry(app: App) {
+/// Card authorisations lapse after seven days and quotes after half an hour; a minute's delay in
+/// noticing either is harmless.
+fn spawn_housekeeping(app: App) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
@@ -23,6 +24,11 @@ fn spawn_authorization_expiry(app: App) {
                 Ok(0) => {}
                 Ok(count) => tracing::info!(count, "expired lapsed payment authorisations"),
                 Err(error) => tracing::warn!(%error, "expiring authorisations failed"),
+            }
+            match app.purge_expired_quotes().await {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "purged expired quotes"),
+                Err(error) => tracing::warn!(%error, "purging quotes failed"),
             }
         }
     });
@@ -43,7 +49,7 @@ pub(super) async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<Ex
         tracing::info!(migration = %name, "applied migration");
     }
     let bind = args.bind.unwrap_or(config.bind);
-    spawn_authorization_expiry(app.clone());
+    spawn_housekeeping(app.clone());
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;

@@ -353,6 +353,22 @@ async fn bad_carts_and_bad_orders_are_refused_and_write_nothing() {
             .await;
         assert_problem(&expired, 422, Some("quote_id"));
         assert_eq!(app.stock(&cn).await, (1_000, 3, 997));
+
+        // A day later the expired quotes are purged; the order keeps its own snapshot.
+        app.clock.advance(chrono::Duration::days(1));
+        assert!(app.app.purge_expired_quotes().await.expect("purge") >= 2);
+        assert_problem(
+            &app.get(&format!("/api/v1/checkout/quotes/{quote_id}"), Some(&buyer))
+                .await,
+            404,
+            None,
+        );
+        let order_id = first.body["orders"][0]["id"].as_str().unwrap();
+        let kept = app
+            .get(&format!("/api/v1/orders/{order_id}"), Some(&buyer))
+            .await;
+        assert_eq!(kept.status, 200, "{}", kept.body);
+        assert!(kept.body["snapshot"]["group"]["lines"].is_array());
         app.finish().await;
     }
 }

@@ -32,12 +32,17 @@ pub use problem::{ApiError, PROBLEM_JSON};
 pub struct HttpConfig {
     pub body_limit_bytes: usize,
     pub request_timeout: Duration,
+    /// Behind a reverse proxy every request comes from the proxy: name the header in which it
+    /// puts the client's address (e.g. `x-forwarded-for`; the first entry is used). Only set
+    /// it when the proxy overwrites the header, or clients can pick their own rate-limit bucket.
+    pub client_address_header: Option<String>,
 }
 
 impl Default for HttpConfig {
     fn default() -> HttpConfig {
         HttpConfig {
             body_limit_bytes: 1024 * 1024,
+            client_address_header: None,
             request_timeout: Duration::from_secs(30),
         }
     }

@@ -54,10 +54,20 @@ pub async fn limit_beacon(State(state): State<AppState>, request: Request, next:
     if request.method() != Method::POST || request.uri().path() != "/api/v1/events" {
         return next.run(request).await;
     }
-    let address = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(peer)| peer.ip());
+    let forwarded = state
+        .config
+        .client_address_header
+        .as_deref()
+        .and_then(|name| request.headers().get(name))
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(',').next())
+        .and_then(|first| first.trim().parse::<IpAddr>().ok());
+    let address = forwarded.or_else(|| {
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| peer.ip())
+    });
     match state.beacon_limiter.take(address, Instant::now()) {
         Ok(()) => next.run(request).await,
         Err(wait) => {

@@ -20,6 +20,8 @@ pub struct Config {
     pub request_timeout_seconds: u64,
     /// The signing secret of the built-in `test` payment provider's notifications.
     pub test_payment_secret: String,
+    /// Behind a reverse proxy: the header carrying the client's address (rate limits).
+    pub client_address_header: Option<String>,
 }
 
 impl Default for Config {
@@ -32,6 +34,7 @@ impl Default for Config {
             body_limit_bytes: 1024 * 1024,
             request_timeout_seconds: 30,
             test_payment_secret: "whsec_silkroute_test".to_string(),
+            client_address_header: None,
         }
     }
 }
@@ -100,4 +103,8 @@ request_timeout_seconds = 30
 
 # The built-in `test` payment provider signs its notifications (HMAC-SHA256) with this secret.
 test_payment_secret = "whsec_silkroute_test"
+
+# Behind a reverse proxy that overwrites it, the header with the client's address, used to rate
+# limit the public storefront beacon per shopper instead of per proxy.
+# client_address_header = "x-forwarded-for"
 "#;

@@ -134,6 +134,7 @@ pub(super) async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<Ex
         HttpConfig {
             body_limit_bytes: config.body_limit_bytes,
             request_timeout: Duration::from_secs(config.request_timeout_seconds),
+            client_address_header: config.client_address_header.clone(),
         },
     );
     // The peer address keys the beacon's rate limit.

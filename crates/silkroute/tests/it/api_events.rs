@@ -118,5 +118,16 @@ async fn a_flood_from_one_address_is_slowed_down() {
     let limited = limited.expect("the flood was never limited");
     assert_problem(&limited, 429, None);
     assert!(limited.headers.contains_key("retry-after"));
+    // Behind the proxy, another shopper (by the forwarded address) has a bucket of their own.
+    let other = app
+        .request(
+            "POST",
+            "/api/v1/events",
+            None,
+            Some(json!({"events": [event("evt-other-0001", "visit", None, None)]})),
+            &[("x-forwarded-for", "198.51.100.7, 10.0.0.1")],
+        )
+        .await;
+    assert_eq!(other.status, 202, "{}", other.body);
     app.finish().await;
 }

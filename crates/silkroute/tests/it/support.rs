@@ -211,6 +211,7 @@ fn silkroute_http_config() -> silkroute_http::HttpConfig {
     silkroute_http::HttpConfig {
         body_limit_bytes: 64 * 1024,
         request_timeout: std::time::Duration::from_secs(30),
+        client_address_header: Some("x-forwarded-for".to_string()),
     }
 }
 

@@ -11,6 +11,7 @@ mod error;
 mod idempotency;
 mod landed_cost;
 mod order_actions;
+mod order_history;
 mod orders;
 mod parties;
 mod payment_events;
@@ -32,6 +33,7 @@ pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use error::AppError;
 pub use landed_cost::LandedCostRequest;
 pub use order_actions::{ActionRequest, RefundRequest, ReturnRequest};
+pub use order_history::{HistoryImportReport, RejectedRow};
 pub use orders::{
     Checkout, OrderDetail, OrderIds, OrderListQuery, OrderRequest, PaymentInput, PaymentView,
     order_from_group,

@@ -14,6 +14,7 @@ pub mod landed_cost;
 pub mod market;
 pub mod money;
 pub mod order;
+pub mod order_history;
 pub mod party;
 pub mod payment;
 pub mod shipping;

@@ -19,6 +19,54 @@ macro_rules! order_import_store {
 
         #[async_trait]
         impl OrderImportStore for $store {
+            async fn import_order_history(
+                &self,
+                orders: &[::silkroute_domain::order_history::ImportedOrder],
+                at: ::chrono::DateTime<::chrono::Utc>,
+            ) -> StoreResult<u64> {
+                let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                let mut inserted = 0;
+                for chunk in orders.chunks(rows_per_statement(10)) {
+                    let mut query: QueryBuilder<$database> = QueryBuilder::new(
+                        "INSERT INTO imported_orders (seller_id, external_id, buyer_reference, \
+                         buyer_country, ordered_on, currency, amount_minor, quantity, sku, \
+                         imported_at) ",
+                    );
+                    query.push_values(chunk, |mut row, o| {
+                        row.push_bind(o.seller_id.as_str())
+                            .push_bind(o.external_id.as_str())
+                            .push_bind(o.buyer_reference.as_str())
+                            .push_bind(o.buyer_country.as_str())
+                            .push_bind(o.ordered_on)
+                            .push_bind(o.amount.currency().as_str())
+                            .push_bind(o.amount.minor())
+                            .push_bind(i64::from(o.quantity))
+                            .push_bind(o.sku.as_deref())
+                            .push_bind(at);
+                    });
+                    query.push(" ON CONFLICT (seller_id, external_id) DO NOTHING");
+                    inserted += query
+                        .build()
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(backend_error)?
+                        .rows_affected();
+                }
+                tx.commit().await.map_err(backend_error)?;
+                Ok(inserted)
+            }
+
+            async fn imported_order_count(
+                &self,
+                seller: &::silkroute_domain::ids::SellerId,
+            ) -> StoreResult<i64> {
+                ::sqlx::query_scalar("SELECT COUNT(*) FROM imported_orders WHERE seller_id = $1")
+                    .bind(seller.as_str())
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(backend_error)
+            }
+
             async fn import_orders(&self, import: &OrderImport) -> StoreResult<()> {
                 let mut tx = self.pool.begin().await.map_err(backend_error)?;
                 for chunk in import.payments.chunks(rows_per_statement(18)) {

@@ -21,6 +21,7 @@ use silkroute_domain::ids::{
     BuyerId, OrderId, PaymentId, ProductId, QuoteId, ReturnId, SellerId, TokenId,
 };
 use silkroute_domain::market::MarketRule;
+use silkroute_domain::order_history::ImportedOrder;
 use silkroute_domain::party::{Buyer, Seller};
 use silkroute_domain::storefront::StorefrontEvent;
 
@@ -183,6 +184,14 @@ pub trait StorefrontStore: Send + Sync {
 /// Bulk writes for history that did not go through checkout here.
 #[async_trait]
 pub trait OrderImportStore: Send + Sync {
+    /// Writes the external orders not imported before (by seller and external id); returns how
+    /// many were new.
+    async fn import_order_history(
+        &self,
+        orders: &[ImportedOrder],
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64>;
+    async fn imported_order_count(&self, seller: &SellerId) -> StoreResult<i64>;
     async fn import_orders(&self, import: &OrderImport) -> StoreResult<()>;
     /// Warehouses and their opening stock levels (reserved included), in one transaction.
     async fn import_stock(

@@ -38,6 +38,11 @@ pub enum Command {
         #[command(subcommand)]
         command: FxCommand,
     },
+    /// Bring data from elsewhere.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Show a destination market's tax, duty and de minimis rules in force on a day.
     Market {
         /// ISO 3166-1 alpha-2 country code.
@@ -95,6 +100,20 @@ pub struct DemoArgs {
     pub traffic_days: u32,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A seller's order history from another platform, as CSV with the header
+    /// external_order_id,buyer_reference,buyer_country,order_date,currency,amount,quantity,sku
+    /// (sku optional). Rows imported before are skipped; bad rows are reported by line (exit 2)
+    /// and the good ones kept.
+    Orders {
+        file: PathBuf,
+        /// The seller the history belongs to (sel_…).
+        #[arg(long)]
+        seller: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,7 +12,8 @@ use silkroute_domain::identifiers::{IdentifierKind, validate};
 use silkroute_http::HttpConfig;
 
 use crate::cli::{
-    BenchCheckoutArgs, BenchCommand, Cli, Command, ConfigCommand, DemoArgs, FxCommand, TokenCommand,
+    BenchCheckoutArgs, BenchCommand, Cli, Command, ConfigCommand, DemoArgs, FxCommand,
+    ImportCommand, TokenCommand,
 };
 use crate::config::{self, Config};
 
@@ -115,6 +116,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Fx { command } => fx(&config, command, cli.json).await,
+        Command::Import {
+            command: ImportCommand::Orders { file, seller },
+        } => import_orders(&config, &file, &seller, cli.json).await,
         Command::Market { country, date } => {
             let date = parse_cli_date(date)?;
             let app = open_app(&config).await?;
@@ -281,6 +285,52 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+async fn import_orders(
+    config: &Config,
+    file: &std::path::Path,
+    seller: &str,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|error| UsageError(format!("cannot read {}: {error}", file.display())))?;
+    let app = open_app(config).await?;
+    app.prepare().await.map_err(app_error)?;
+    let bar = progress_bar(json);
+    bar.set_message("orders");
+    bar.set_length(text.lines().count().saturating_sub(1) as u64);
+    let report = app
+        .import_order_history(seller, &text, |rows| bar.set_position(rows))
+        .await
+        .map_err(app_error)?;
+    bar.finish_and_clear();
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!(
+            "{} rows: {} imported, {} already there, {} rejected",
+            report.rows,
+            report.imported,
+            report.duplicates,
+            report.rejected.len()
+        );
+        for row in &report.rejected {
+            for error in &row.errors {
+                if error.field.is_empty() {
+                    println!("  line {}: {}", row.line, error.message);
+                } else {
+                    println!("  line {}: {}: {}", row.line, error.field, error.message);
+                }
+            }
+        }
+    }
+    // Bad rows are bad input: say so in the exit code, after keeping the good ones.
+    Ok(if report.rejected.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    })
 }
 
 async fn fx(config: &Config, command: FxCommand, json: bool) -> anyhow::Result<ExitCode> {

@@ -190,3 +190,74 @@ fn config_example_parses_and_bad_urls_are_usage_errors() {
     let bad_url = silkroute(&["migrate"], "mysql://nope");
     assert_eq!(bad_url.status.code(), Some(2), "{}", text(&bad_url));
 }
+
+#[tokio::test]
+async fn a_seller_brings_its_order_history_once_with_bad_rows_named() {
+    for database in TestDatabase::all().await {
+        let app = crate::support::TestApp::on(database).await;
+        let url = app.database.as_ref().expect("database").url.clone();
+        let (seller_id, _) = app.seller("Moving Shop", "GB").await;
+        let dir = std::env::temp_dir().join(format!("silkroute-import-{}", ulid::Ulid::new()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("history.csv");
+        std::fs::write(
+            &file,
+            "external_order_id,buyer_reference,buyer_country,order_date,currency,amount,quantity,sku\n\
+             A-1,cust-1,DE,2025-11-11,EUR,59.90,2,TEE-01\n\
+             A-2,cust-2,US,2025-11-28,USD,120.00,1,\n\
+             A-3,cust-1,DE,2026-01-05,EUR,19.90,1,MUG-02\n\
+             A-4,cust-3,ZZ,2026-02-01,EUR,10.00,1,\n\
+             A-5,cust-3,FR,2026-02-01,EUR,10.001,0,\n",
+        )
+        .expect("write");
+        let path = file.to_string_lossy().to_string();
+        let first = silkroute(
+            &["--json", "import", "orders", &path, "--seller", &seller_id],
+            &url,
+        );
+        assert_eq!(first.status.code(), Some(2), "{}", text(&first));
+        let report: serde_json::Value = serde_json::from_slice(&first.stdout).expect("json");
+        assert_eq!(report["rows"], 5);
+        assert_eq!(report["imported"], 3);
+        let lines: Vec<u64> = report["rejected"]
+            .as_array()
+            .expect("rejected")
+            .iter()
+            .map(|r| r["line"].as_u64().expect("line"))
+            .collect();
+        assert_eq!(lines, [5, 6]);
+        assert!(report["rejected"][1].to_string().contains("quantity"));
+        // Again: nothing new, the good rows are recognised.
+        let again = silkroute(&["import", "orders", &path, "--seller", &seller_id], &url);
+        assert!(
+            text(&again).contains("0 imported, 3 already there"),
+            "{}",
+            text(&again)
+        );
+        assert_eq!(
+            app.app
+                .imported_order_count(&seller_id)
+                .await
+                .expect("count"),
+            3
+        );
+        // An unknown seller or a wrong header is bad usage.
+        let stranger = silkroute(
+            &[
+                "import",
+                "orders",
+                &path,
+                "--seller",
+                "sel_01JD0000000000000000000000",
+            ],
+            &url,
+        );
+        assert_eq!(stranger.status.code(), Some(2), "{}", text(&stranger));
+        std::fs::write(&file, "id,amount\n1,2\n").expect("write");
+        let header = silkroute(&["import", "orders", &path, "--seller", &seller_id], &url);
+        assert_eq!(header.status.code(), Some(2), "{}", text(&header));
+        assert!(text(&header).contains("header"), "{}", text(&header));
+        let _ = std::fs::remove_dir_all(&dir);
+        app.finish().await;
+    }
+}

@@ -3,6 +3,7 @@
 //! where a read decides a write.
 
 mod catalog;
+mod facts;
 mod idempotency;
 mod import;
 mod orders;

@@ -3,6 +3,7 @@
 //! two writers never both pass a check.
 
 mod catalog;
+mod facts;
 mod group_commit;
 mod idempotency;
 mod import;

@@ -7,6 +7,7 @@
 //! [`StoreError::Backend`] with its cause kept for the logs, never for the client.
 
 mod error;
+mod facts;
 mod orders;
 mod page;
 mod records;
@@ -26,6 +27,7 @@ use silkroute_domain::party::{Buyer, Seller};
 use silkroute_domain::storefront::StorefrontEvent;
 
 pub use error::StoreError;
+pub use facts::{EventFactRow, ImportedFactRow, OrderFactRow};
 pub use orders::{
     CheckoutPlacement, NewOrderEvent, OrderChange, OrderEvent, OrderFilter, OrderImport, OrderLine,
     OrderRecord, OrderScope, PaymentChange, PaymentChangeOutcome, PaymentRecord, PlacementOutcome,
@@ -166,6 +168,16 @@ pub trait OrderStore: Send + Sync {
     async fn get_return(&self, id: &ReturnId) -> StoreResult<Option<ReturnRecord>>;
 }
 
+/// The raw facts behind analytics, in pages ordered by their key (`after` is the last key of
+/// the previous page; `""` starts).
+#[async_trait]
+pub trait FactStore: Send + Sync {
+    async fn order_facts(&self, after: &str, limit: i64) -> StoreResult<Vec<OrderFactRow>>;
+    async fn event_facts(&self, after: &str, limit: i64) -> StoreResult<Vec<EventFactRow>>;
+    /// Keyed by `seller_id/external_id`.
+    async fn imported_facts(&self, after: &str, limit: i64) -> StoreResult<Vec<ImportedFactRow>>;
+}
+
 /// The analytics beacon's events.
 #[async_trait]
 pub trait StorefrontStore: Send + Sync {
@@ -212,6 +224,7 @@ pub trait Store:
     + OrderStore
     + OrderImportStore
     + StorefrontStore
+    + FactStore
     + Send
     + Sync
 {

@@ -38,6 +38,11 @@ pub enum Command {
         #[command(subcommand)]
         command: FxCommand,
     },
+    /// Write data out for other tools.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
     /// Bring data from elsewhere.
     Import {
         #[command(subcommand)]
@@ -100,6 +105,20 @@ pub struct DemoArgs {
     pub traffic_days: u32,
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The raw facts behind every metric (docs/METRICS.md): orders.csv, storefront_events.csv
+    /// and imported_orders.csv in --out, so the numbers can be recomputed with another tool.
+    Facts {
+        /// Only `csv` for now.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// The folder to write into (created if missing).
+        #[arg(long, default_value = "facts")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

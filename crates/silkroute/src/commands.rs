@@ -12,12 +12,13 @@ use silkroute_domain::identifiers::{IdentifierKind, validate};
 use silkroute_http::HttpConfig;
 
 use crate::cli::{
-    BenchCheckoutArgs, BenchCommand, Cli, Command, ConfigCommand, DemoArgs, FxCommand,
-    ImportCommand, TokenCommand,
+    BenchCheckoutArgs, BenchCommand, Cli, Command, ConfigCommand, DemoArgs, ExportCommand,
+    FxCommand, ImportCommand, TokenCommand,
 };
 use crate::config::{self, Config};
 
 mod demo;
+mod export;
 mod serve;
 
 use demo::run_demo;
@@ -119,6 +120,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import {
             command: ImportCommand::Orders { file, seller },
         } => import_orders(&config, &file, &seller, cli.json).await,
+        Command::Export {
+            command: ExportCommand::Facts { format, out },
+        } => export::facts(&config, &format, &out, cli.json).await,
         Command::Market { country, date } => {
             let date = parse_cli_date(date)?;
             let app = open_app(&config).await?;

@@ -164,6 +164,35 @@ async fn migrate_import_convert_token_and_demo_on_every_backend() {
             report["orders"]["orders"].as_u64().unwrap_or_default() >= 400,
             "{report}"
         );
+
+        // Every fact behind the metrics, out as CSV, one row each.
+        let out = dir.join("facts");
+        let export = silkroute(
+            &["--json", "export", "facts", "--out", &out.to_string_lossy()],
+            &url,
+        );
+        assert_eq!(export.status.code(), Some(0), "{}", text(&export));
+        let written: serde_json::Value = serde_json::from_slice(&export.stdout).expect("json");
+        assert_eq!(written["orders"], report["orders"]["orders"]);
+        assert_eq!(
+            written["storefront_events"],
+            report["orders"]["storefront_events"]
+        );
+        let orders = std::fs::read_to_string(out.join("orders.csv")).expect("orders.csv");
+        let mut lines = orders.lines();
+        assert_eq!(
+            lines.next(),
+            Some(
+                "order_id,seller_id,buyer_id,destination,status,placed_at,paid_at,currency,\
+                 paid_amount,refunded_amount,units,refunded_units"
+            )
+        );
+        assert_eq!(
+            lines.count() as u64,
+            report["orders"]["orders"].as_u64().unwrap_or_default()
+        );
+        let bad_format = silkroute(&["export", "facts", "--format", "xlsx"], &url);
+        assert_eq!(bad_format.status.code(), Some(2), "{}", text(&bad_format));
         let _ = std::fs::remove_dir_all(&dir);
         database.cleanup().await;
     }

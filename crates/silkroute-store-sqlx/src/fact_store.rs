@@ -1,0 +1,127 @@
+//! The raw facts for `export facts`, read in keyset pages, written once for both sqlx backends.
+
+/// Expands to `impl FactStore for $store` (the store must have a `pool` field).
+#[macro_export]
+macro_rules! fact_store {
+    (store: $store:ty) => {
+        mod fact_statements {
+            use ::async_trait::async_trait;
+            use ::silkroute_store::{
+                EventFactRow, FactStore, ImportedFactRow, OrderFactRow, StoreResult,
+            };
+            use ::sqlx::Row;
+            use $crate::backend_error;
+
+            #[async_trait]
+            impl FactStore for $store {
+                async fn order_facts(
+                    &self,
+                    after: &str,
+                    limit: i64,
+                ) -> StoreResult<Vec<OrderFactRow>> {
+                    let rows = ::sqlx::query(
+                        "SELECT o.order_id, o.seller_id, o.buyer_id, o.destination, o.status, \
+                         o.created_at, p.captured_at, o.currency, o.total_minor, \
+                         o.refunded_minor, o.seller_currency, o.seller_total_minor, \
+                         CAST((SELECT COALESCE(SUM(l.quantity), 0) FROM order_lines l \
+                           WHERE l.seller_id = o.seller_id AND l.order_id = o.order_id) \
+                           AS BIGINT) AS units \
+                         FROM orders o JOIN payments p ON p.payment_id = o.payment_id \
+                         WHERE o.order_id > $1 ORDER BY o.order_id LIMIT $2",
+                    )
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(OrderFactRow {
+                                order_id: row.try_get(0).map_err(backend_error)?,
+                                seller_id: row.try_get(1).map_err(backend_error)?,
+                                buyer_id: row.try_get(2).map_err(backend_error)?,
+                                destination: row.try_get(3).map_err(backend_error)?,
+                                status: row.try_get(4).map_err(backend_error)?,
+                                placed_at: row.try_get(5).map_err(backend_error)?,
+                                paid_at: row.try_get(6).map_err(backend_error)?,
+                                currency: row.try_get(7).map_err(backend_error)?,
+                                total_minor: row.try_get(8).map_err(backend_error)?,
+                                refunded_minor: row.try_get(9).map_err(backend_error)?,
+                                seller_currency: row.try_get(10).map_err(backend_error)?,
+                                seller_total_minor: row.try_get(11).map_err(backend_error)?,
+                                units: row.try_get(12).map_err(backend_error)?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn event_facts(
+                    &self,
+                    after: &str,
+                    limit: i64,
+                ) -> StoreResult<Vec<EventFactRow>> {
+                    let rows = ::sqlx::query(
+                        "SELECT event_id, seller_id, visitor_id, session_id, kind, product_id, \
+                         keyword, market, source, device, at FROM storefront_events \
+                         WHERE event_id > $1 ORDER BY event_id LIMIT $2",
+                    )
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(EventFactRow {
+                                event_id: row.try_get(0).map_err(backend_error)?,
+                                seller_id: row.try_get(1).map_err(backend_error)?,
+                                visitor_id: row.try_get(2).map_err(backend_error)?,
+                                session_id: row.try_get(3).map_err(backend_error)?,
+                                kind: row.try_get(4).map_err(backend_error)?,
+                                product_id: row.try_get(5).map_err(backend_error)?,
+                                keyword: row.try_get(6).map_err(backend_error)?,
+                                market: row.try_get(7).map_err(backend_error)?,
+                                source: row.try_get(8).map_err(backend_error)?,
+                                device: row.try_get(9).map_err(backend_error)?,
+                                at: row.try_get(10).map_err(backend_error)?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn imported_facts(
+                    &self,
+                    after: &str,
+                    limit: i64,
+                ) -> StoreResult<Vec<ImportedFactRow>> {
+                    let rows = ::sqlx::query(
+                        "SELECT seller_id, external_id, buyer_reference, buyer_country, \
+                         ordered_on, currency, amount_minor, quantity, sku FROM imported_orders \
+                         WHERE seller_id || '/' || external_id > $1 \
+                         ORDER BY seller_id || '/' || external_id LIMIT $2",
+                    )
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(ImportedFactRow {
+                                seller_id: row.try_get(0).map_err(backend_error)?,
+                                external_id: row.try_get(1).map_err(backend_error)?,
+                                buyer_reference: row.try_get(2).map_err(backend_error)?,
+                                buyer_country: row.try_get(3).map_err(backend_error)?,
+                                ordered_on: row.try_get(4).map_err(backend_error)?,
+                                currency: row.try_get(5).map_err(backend_error)?,
+                                amount_minor: row.try_get(6).map_err(backend_error)?,
+                                quantity: row.try_get(7).map_err(backend_error)?,
+                                sku: row.try_get(8).map_err(backend_error)?,
+                            })
+                        })
+                        .collect()
+                }
+            }
+        }
+    };
+}

@@ -3,6 +3,7 @@
 
 mod api_catalog;
 mod api_checkout;
+mod api_concurrency;
 mod api_conventions;
 mod api_events;
 mod api_landed_cost;

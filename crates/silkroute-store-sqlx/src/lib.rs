@@ -5,6 +5,7 @@
 //! backend expands with its own types, so a change to an order statement is made once.
 
 mod auth_store;
+mod catalog_store;
 mod fact_store;
 mod import_store;
 mod order_store;

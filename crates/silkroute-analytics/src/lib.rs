@@ -4,4 +4,7 @@
 //! reports and an independent recomputation from exported facts all agree. Definitions:
 //! `docs/METRICS.md`.
 
+pub mod customers;
+pub mod forecast;
 pub mod overview;
+pub mod rollup;

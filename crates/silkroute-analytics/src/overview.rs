@@ -155,31 +155,70 @@ pub fn overview(
         .filter(|o| o.paid_at.is_some_and(|at| year_before.contains(at)))
         .map(|o| o.buyer_id.as_str())
         .collect();
-    let aov = (!paid_buyers.is_empty()).then(|| {
+    Ok(kpis(&PeriodTotals {
+        visitors: visitors.len() as i64,
+        page_views,
+        carting_visitors: carting.len() as i64,
+        ordering_buyers: ordering_buyers.len() as i64,
+        orders_placed: placed.len() as i64,
+        paid_orders: paid.len() as i64,
+        paid_amount,
+        paid_buyers: paid_buyers.len() as i64,
+        refund_amount,
+        units_placed: units,
+        refunded_units,
+        returning_buyers: paid_buyers.intersection(&paid_before).count() as i64,
+    }))
+}
+
+/// A period's counts and sums, however they were gathered (from rollups by the store, or from
+/// raw facts above): the inputs every KPI is derived from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeriodTotals {
+    pub visitors: i64,
+    pub page_views: i64,
+    /// Visitors with an `add_to_cart` event.
+    pub carting_visitors: i64,
+    pub ordering_buyers: i64,
+    pub orders_placed: i64,
+    pub paid_orders: i64,
+    pub paid_amount: Money,
+    pub paid_buyers: i64,
+    pub refund_amount: Money,
+    /// Units of the orders placed in the period, and how many of them were given back.
+    pub units_placed: i64,
+    pub refunded_units: i64,
+    pub returning_buyers: i64,
+}
+
+/// The KPIs of `docs/METRICS.md` from a period's totals.
+pub fn kpis(totals: &PeriodTotals) -> Overview {
+    let currency = totals.paid_amount.currency();
+    let aov = (totals.paid_buyers > 0).then(|| {
         Money::from_minor(
-            (Decimal::from(paid_amount.minor()) / Decimal::from(paid_buyers.len() as i64))
+            (Decimal::from(totals.paid_amount.minor()) / Decimal::from(totals.paid_buyers))
                 .round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
                 .try_into()
                 .unwrap_or(0),
             currency,
         )
     });
-    Ok(Overview {
-        visitors: visitors.len() as i64,
-        page_views,
-        ordering_buyers: ordering_buyers.len() as i64,
-        orders_placed: placed.len() as i64,
-        paid_orders: paid.len() as i64,
-        paid_amount,
-        paid_buyers: paid_buyers.len() as i64,
+    Overview {
+        visitors: totals.visitors,
+        page_views: totals.page_views,
+        ordering_buyers: totals.ordering_buyers,
+        orders_placed: totals.orders_placed,
+        paid_orders: totals.paid_orders,
+        paid_amount: totals.paid_amount,
+        paid_buyers: totals.paid_buyers,
         aov,
-        payment_conversion: ratio(paid_buyers.len() as i64, visitors.len() as i64),
-        browse_to_order_conversion: ratio(ordering_buyers.len() as i64, visitors.len() as i64),
-        add_to_cart_rate: ratio(carting.len() as i64, visitors.len() as i64),
-        refund_amount,
-        refund_rate: ratio(refunded_units, units),
-        returning_buyers: paid_buyers.intersection(&paid_before).count() as i64,
-    })
+        payment_conversion: ratio(totals.paid_buyers, totals.visitors),
+        browse_to_order_conversion: ratio(totals.ordering_buyers, totals.visitors),
+        add_to_cart_rate: ratio(totals.carting_visitors, totals.visitors),
+        refund_amount: totals.refund_amount,
+        refund_rate: ratio(totals.refunded_units, totals.units_placed),
+        returning_buyers: totals.returning_buyers,
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,434 @@
+//! Rollups: a day's facts summed per dimension, so that a dashboard reads a few hundred day rows
+//! instead of every order and event. A day is a calendar day in the scope's time zone (a
+//! seller's own; UTC for the platform), fixed when the rollup is written, because "yesterday" in
+//! Shanghai and in New York are different sets of orders.
+//!
+//! Distinct counts (visitors, buyers) cannot be added across days, so besides the additive rows
+//! there is one row per visitor and per buyer per day; a period's distinct count is a
+//! `COUNT(DISTINCT …)` over those, exact for any period and far smaller than the raw events.
+//!
+//! A day's rows are always rebuilt whole from its facts (never patched by deltas), so a rebuild
+//! and an incremental refresh cannot disagree.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
+use rust_decimal::Decimal;
+use silkroute_domain::money::{Money, RoundingMode};
+use silkroute_domain::storefront::EventKind;
+
+/// The scope id under which the platform's own rollups (all sellers, UTC days) are kept.
+pub const PLATFORM_SCOPE: &str = "*";
+
+/// One order line as rollups need it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RollupLine {
+    pub product_id: String,
+    pub units: i64,
+    /// The line total in the order's (buyer) currency, minor units.
+    pub line_total_minor: i64,
+}
+
+/// One order with its payment and refunds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RollupOrder {
+    pub order_id: String,
+    pub seller_id: String,
+    pub buyer_id: String,
+    /// Destination country: the order's market.
+    pub market: String,
+    pub placed_at: DateTime<Utc>,
+    pub paid_at: Option<DateTime<Utc>>,
+    /// What the buyer paid, in the buyer's currency (minor units): the denominator of the
+    /// proportion a refund takes from the seller's amount.
+    pub total_minor: i64,
+    /// Goods and shipping in the seller's settlement currency at the locked rate.
+    pub seller_total: Money,
+    /// Refunds with their time, in the buyer's currency (minor units).
+    pub refunds: Vec<(DateTime<Utc>, i64)>,
+    /// Refunded in full or returned: every unit counts as given back.
+    pub given_back: bool,
+    pub lines: Vec<RollupLine>,
+}
+
+impl RollupOrder {
+    pub fn units(&self) -> i64 {
+        self.lines.iter().map(|line| line.units).sum()
+    }
+
+    /// A refund in the seller's currency: the share of the buyer's total it gave back, applied
+    /// to the seller's amount (the order's locked proportion), banker's rounding.
+    pub fn refund_in_seller_currency(&self, refund_minor: i64) -> Money {
+        proportion(self.seller_total, refund_minor, self.total_minor)
+    }
+
+    /// Each line's share of the seller's amount (shipping spread by line value), so that the
+    /// products' paid amounts add up to the store's.
+    pub fn line_shares(&self) -> Vec<Money> {
+        let lines_total: i64 = self.lines.iter().map(|line| line.line_total_minor).sum();
+        self.lines
+            .iter()
+            .map(|line| proportion(self.seller_total, line.line_total_minor, lines_total))
+            .collect()
+    }
+}
+
+fn proportion(amount: Money, part: i64, whole: i64) -> Money {
+    if whole <= 0 || part == 0 {
+        return Money::zero(amount.currency());
+    }
+    amount
+        .checked_mul_decimal(
+            Decimal::from(part) / Decimal::from(whole),
+            RoundingMode::HalfEven,
+        )
+        .unwrap_or_else(|_| Money::zero(amount.currency()))
+}
+
+/// One storefront event as rollups need it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RollupEvent {
+    pub seller_id: Option<String>,
+    pub visitor_id: String,
+    pub kind: EventKind,
+    pub product_id: Option<String>,
+    pub keyword: Option<String>,
+    pub market: String,
+    pub source: String,
+    pub device: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Additive order figures per day × market (× currency for the platform, whose sellers settle
+/// in many).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SalesRow {
+    pub day: NaiveDate,
+    pub market: String,
+    pub currency: String,
+    pub orders_placed: i64,
+    pub units_placed: i64,
+    /// Units given back of the orders placed this day (refund rate's numerator).
+    pub refunded_units: i64,
+    pub paid_orders: i64,
+    pub paid_minor: i64,
+    pub refund_minor: i64,
+}
+
+/// Event counts per day × market × source × device.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrafficRow {
+    pub day: NaiveDate,
+    pub market: String,
+    pub source: String,
+    pub device: String,
+    pub visits: i64,
+    pub page_views: i64,
+    pub searches: i64,
+    pub add_to_carts: i64,
+    pub checkouts: i64,
+}
+
+/// One visitor on one day through one market × source × device.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VisitorRow {
+    pub day: NaiveDate,
+    pub visitor_id: String,
+    pub market: String,
+    pub source: String,
+    pub device: String,
+    pub carted: bool,
+}
+
+/// One buyer on one day in one market: how many orders placed and paid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuyerRow {
+    pub day: NaiveDate,
+    pub buyer_id: String,
+    pub market: String,
+    pub placed: i64,
+    pub paid: i64,
+}
+
+/// Per product per day × market: its funnel and its sales.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProductRow {
+    pub day: NaiveDate,
+    pub product_id: String,
+    pub market: String,
+    pub currency: String,
+    pub page_views: i64,
+    pub add_to_carts: i64,
+    pub units_placed: i64,
+    pub refunded_units: i64,
+    pub paid_units: i64,
+    pub paid_minor: i64,
+}
+
+/// Searches per day × keyword × market (for the industry's hot keywords).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeywordRow {
+    pub day: NaiveDate,
+    pub keyword: String,
+    pub market: String,
+    pub searches: i64,
+}
+
+/// Every rollup row of some days of one scope.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DayRollups {
+    pub sales: Vec<SalesRow>,
+    pub traffic: Vec<TrafficRow>,
+    pub visitors: Vec<VisitorRow>,
+    pub buyers: Vec<BuyerRow>,
+    pub products: Vec<ProductRow>,
+    pub keywords: Vec<KeywordRow>,
+}
+
+/// The local calendar day of an instant.
+pub fn local_day(zone: Tz, at: DateTime<Utc>) -> NaiveDate {
+    at.with_timezone(&zone).date_naive()
+}
+
+/// The instants `[start, end)` of local `days` `[first, last]` (midnight to midnight; a day
+/// with a DST change is 23 or 25 hours long).
+pub fn day_span(zone: Tz, first: NaiveDate, last: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
+    (
+        local_midnight(zone, first),
+        local_midnight(zone, last + Duration::days(1)),
+    )
+}
+
+fn local_midnight(zone: Tz, day: NaiveDate) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    // Midnight can fall in a DST gap (e.g. America/Santiago): take the day's first instant.
+    let mut at = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    for _ in 0..4 {
+        if let Some(local) = zone.from_local_datetime(&at).earliest() {
+            return local.with_timezone(&Utc);
+        }
+        at += Duration::minutes(30);
+    }
+    at.and_utc()
+}
+
+/// Monday of the day's ISO week.
+pub fn week_of(day: NaiveDate) -> NaiveDate {
+    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
+}
+
+/// First day of the day's month.
+pub fn month_of(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).unwrap_or(day)
+}
+
+/// The rows of `days` (local to `zone`) from the facts given; facts on other days are ignored,
+/// so callers may pass a wider window. Rows come out sorted, so equal inputs give equal outputs.
+/// `settlement` labels the money of product rows that have only events (a seller's currency;
+/// empty for the platform, whose product rows with sales carry each seller's own).
+pub fn roll_up(
+    zone: Tz,
+    settlement: &str,
+    days: &BTreeSet<NaiveDate>,
+    orders: &[RollupOrder],
+    events: &[RollupEvent],
+) -> DayRollups {
+    let day_of = |at: DateTime<Utc>| {
+        let day = local_day(zone, at);
+        days.contains(&day).then_some(day)
+    };
+    let mut sales: BTreeMap<(NaiveDate, String, String), SalesRow> = BTreeMap::new();
+    let mut buyers: BTreeMap<(NaiveDate, String, String), BuyerRow> = BTreeMap::new();
+    let mut products: BTreeMap<(NaiveDate, String, String), ProductRow> = BTreeMap::new();
+    for order in orders {
+        let currency = order.seller_total.currency().as_str().to_string();
+        let sales_key = |day: NaiveDate| (day, order.market.clone(), currency.clone());
+        let placed_day = day_of(order.placed_at);
+        let paid_day = order.paid_at.and_then(day_of);
+        let units = order.units();
+        if let Some(day) = placed_day {
+            let row = sales
+                .entry(sales_key(day))
+                .or_insert_with(|| empty_sales(day, &order.market, &currency));
+            row.orders_placed += 1;
+            row.units_placed += units;
+            if order.given_back {
+                row.refunded_units += units;
+            }
+        }
+        if let Some(day) = paid_day {
+            let row = sales
+                .entry(sales_key(day))
+                .or_insert_with(|| empty_sales(day, &order.market, &currency));
+            row.paid_orders += 1;
+            row.paid_minor += order.seller_total.minor();
+        }
+        for (at, refund_minor) in &order.refunds {
+            if let Some(day) = day_of(*at) {
+                let row = sales
+                    .entry(sales_key(day))
+                    .or_insert_with(|| empty_sales(day, &order.market, &currency));
+                row.refund_minor += order.refund_in_seller_currency(*refund_minor).minor();
+            }
+        }
+        for (day, placed, paid) in [(placed_day, 1, 0), (paid_day, 0, 1)] {
+            if let Some(day) = day {
+                let row = buyers
+                    .entry((day, order.buyer_id.clone(), order.market.clone()))
+                    .or_insert_with(|| BuyerRow {
+                        day,
+                        buyer_id: order.buyer_id.clone(),
+                        market: order.market.clone(),
+                        placed: 0,
+                        paid: 0,
+                    });
+                row.placed += placed;
+                row.paid += paid;
+            }
+        }
+        let shares = order.line_shares();
+        for (line, share) in order.lines.iter().zip(shares) {
+            if let Some(day) = placed_day {
+                let row = product_row(&mut products, day, line, order, &currency);
+                row.units_placed += line.units;
+                if order.given_back {
+                    row.refunded_units += line.units;
+                }
+            }
+            if let Some(day) = paid_day {
+                let row = product_row(&mut products, day, line, order, &currency);
+                row.paid_units += line.units;
+                row.paid_minor += share.minor();
+            }
+        }
+    }
+
+    let mut traffic: BTreeMap<(NaiveDate, String, String, String), TrafficRow> = BTreeMap::new();
+    let mut visitors: BTreeMap<(NaiveDate, String, String, String, String), bool> = BTreeMap::new();
+    let mut keywords: BTreeMap<(NaiveDate, String, String), i64> = BTreeMap::new();
+    let mut product_events: HashMap<(NaiveDate, String, String), (i64, i64)> = HashMap::new();
+    for event in events {
+        let Some(day) = day_of(event.at) else {
+            continue;
+        };
+        let row = traffic
+            .entry((
+                day,
+                event.market.clone(),
+                event.source.clone(),
+                event.device.clone(),
+            ))
+            .or_insert_with(|| TrafficRow {
+                day,
+                market: event.market.clone(),
+                source: event.source.clone(),
+                device: event.device.clone(),
+                ..TrafficRow::default()
+            });
+        match event.kind {
+            EventKind::Visit => row.visits += 1,
+            EventKind::ProductView => row.page_views += 1,
+            EventKind::Search => row.searches += 1,
+            EventKind::AddToCart => row.add_to_carts += 1,
+            EventKind::CheckoutStarted => row.checkouts += 1,
+        }
+        let carted = visitors
+            .entry((
+                day,
+                event.visitor_id.clone(),
+                event.market.clone(),
+                event.source.clone(),
+                event.device.clone(),
+            ))
+            .or_insert(false);
+        *carted |= event.kind == EventKind::AddToCart;
+        if let (EventKind::Search, Some(keyword)) = (event.kind, &event.keyword) {
+            *keywords
+                .entry((day, keyword.clone(), event.market.clone()))
+                .or_insert(0) += 1;
+        }
+        if let Some(product) = &event.product_id {
+            let counts = product_events
+                .entry((day, product.clone(), event.market.clone()))
+                .or_insert((0, 0));
+            match event.kind {
+                EventKind::ProductView => counts.0 += 1,
+                EventKind::AddToCart => counts.1 += 1,
+                _ => {}
+            }
+        }
+    }
+    for ((day, product_id, market), (views, carts)) in product_events {
+        if views == 0 && carts == 0 {
+            continue;
+        }
+        let row = products
+            .entry((day, product_id.clone(), market.clone()))
+            .or_insert_with(|| ProductRow {
+                day,
+                product_id,
+                market,
+                currency: settlement.to_string(),
+                ..ProductRow::default()
+            });
+        row.page_views += views;
+        row.add_to_carts += carts;
+    }
+
+    DayRollups {
+        sales: sales.into_values().collect(),
+        traffic: traffic.into_values().collect(),
+        visitors: visitors
+            .into_iter()
+            .map(
+                |((day, visitor_id, market, source, device), carted)| VisitorRow {
+                    day,
+                    visitor_id,
+                    market,
+                    source,
+                    device,
+                    carted,
+                },
+            )
+            .collect(),
+        buyers: buyers.into_values().collect(),
+        products: products.into_values().collect(),
+        keywords: keywords
+            .into_iter()
+            .map(|((day, keyword, market), searches)| KeywordRow {
+                day,
+                keyword,
+                market,
+                searches,
+            })
+            .collect(),
+    }
+}
+
+fn empty_sales(day: NaiveDate, market: &str, currency: &str) -> SalesRow {
+    SalesRow {
+        day,
+        market: market.to_string(),
+        currency: currency.to_string(),
+        ..SalesRow::default()
+    }
+}
+
+fn product_row<'r>(
+    products: &'r mut BTreeMap<(NaiveDate, String, String), ProductRow>,
+    day: NaiveDate,
+    line: &RollupLine,
+    order: &RollupOrder,
+    currency: &str,
+) -> &'r mut ProductRow {
+    products
+        .entry((day, line.product_id.clone(), order.market.clone()))
+        .or_insert_with(|| ProductRow {
+            day,
+            product_id: line.product_id.clone(),
+            market: order.market.clone(),
+            currency: currency.to_string(),
+            ..ProductRow::default()
+        })
+}

@@ -147,8 +147,11 @@ pub struct BuyerRow {
     pub day: NaiveDate,
     pub buyer_id: String,
     pub market: String,
+    pub currency: String,
     pub placed: i64,
     pub paid: i64,
+    /// What the buyer paid that day (customer analytics: spend, RFM, CLV).
+    pub paid_minor: i64,
 }
 
 /// Per product per day × market: its funnel and its sales.
@@ -239,7 +242,7 @@ pub fn roll_up(
         days.contains(&day).then_some(day)
     };
     let mut sales: BTreeMap<(NaiveDate, String, String), SalesRow> = BTreeMap::new();
-    let mut buyers: BTreeMap<(NaiveDate, String, String), BuyerRow> = BTreeMap::new();
+    let mut buyers: BTreeMap<(NaiveDate, String, String, String), BuyerRow> = BTreeMap::new();
     let mut products: BTreeMap<(NaiveDate, String, String), ProductRow> = BTreeMap::new();
     for order in orders {
         let currency = order.seller_total.currency().as_str().to_string();
@@ -272,19 +275,28 @@ pub fn roll_up(
                 row.refund_minor += order.refund_in_seller_currency(*refund_minor).minor();
             }
         }
-        for (day, placed, paid) in [(placed_day, 1, 0), (paid_day, 0, 1)] {
+        let paid_minor = order.seller_total.minor();
+        for (day, placed, paid, amount) in [(placed_day, 1, 0, 0), (paid_day, 0, 1, paid_minor)] {
             if let Some(day) = day {
                 let row = buyers
-                    .entry((day, order.buyer_id.clone(), order.market.clone()))
+                    .entry((
+                        day,
+                        order.buyer_id.clone(),
+                        order.market.clone(),
+                        currency.clone(),
+                    ))
                     .or_insert_with(|| BuyerRow {
                         day,
                         buyer_id: order.buyer_id.clone(),
                         market: order.market.clone(),
+                        currency: currency.clone(),
                         placed: 0,
                         paid: 0,
+                        paid_minor: 0,
                     });
                 row.placed += placed;
                 row.paid += paid;
+                row.paid_minor += amount;
             }
         }
         let shares = order.line_shares();

@@ -56,6 +56,18 @@ pub struct ImportedFact {
     pub sku: String,
 }
 
+/// A refund in the seller's settlement currency: its share of what the buyer paid, applied to
+/// the seller's amount (the order's locked proportion), banker's rounding.
+#[derive(Clone, Debug, Serialize)]
+pub struct RefundFact {
+    pub refund_id: String,
+    pub order_id: String,
+    pub seller_id: String,
+    pub refunded_at: String,
+    pub currency: String,
+    pub amount: String,
+}
+
 fn money(minor: i64, currency: &str) -> AppResult<Money> {
     let currency = CurrencyCode::parse(currency)
         .map_err(|e| AppError::Unavailable(format!("stored currency: {e}")))?;
@@ -137,6 +149,36 @@ impl App {
                     currency: row.currency,
                     quantity: row.quantity,
                     sku: row.sku.unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// Keyed by refund id.
+    pub async fn refund_facts(&self, after: &str, limit: i64) -> AppResult<Vec<RefundFact>> {
+        self.store
+            .refund_facts(after, limit)
+            .await?
+            .into_iter()
+            .map(|row| {
+                let seller = money(row.seller_total_minor, &row.seller_currency)?;
+                let amount = if row.order_total_minor > 0 {
+                    seller
+                        .checked_mul_decimal(
+                            Decimal::from(row.amount_minor) / Decimal::from(row.order_total_minor),
+                            RoundingMode::HalfEven,
+                        )
+                        .map_err(|e| AppError::Unavailable(e.to_string()))?
+                } else {
+                    Money::zero(seller.currency())
+                };
+                Ok(RefundFact {
+                    refund_id: row.refund_id,
+                    order_id: row.order_id,
+                    seller_id: row.seller_id,
+                    refunded_at: row.refunded_at.to_rfc3339(),
+                    currency: row.seller_currency,
+                    amount: amount.amount_string(),
                 })
             })
             .collect()

@@ -2,6 +2,7 @@
 //! owns the clock and the store handle, checks who may do what, and leaves every trade rule to the
 //! domain crate.
 
+pub mod analytics;
 pub mod auth;
 mod catalog;
 mod checkout;
@@ -32,7 +33,7 @@ pub use catalog::{CatalogEntry, CatalogPrice, ProductListQuery};
 pub use checkout::{DestinationInput, Quote, QuoteLineInput, QuoteRequest, ServiceChoice};
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use error::AppError;
-pub use facts::{EventFact, ImportedFact, OrderFact};
+pub use facts::{EventFact, ImportedFact, OrderFact, RefundFact};
 pub use landed_cost::LandedCostRequest;
 pub use order_actions::{ActionRequest, RefundRequest, ReturnRequest};
 pub use order_history::{HistoryImportReport, RejectedRow};
@@ -103,6 +104,8 @@ pub struct App {
     config: AppConfig,
     payments: payments::PaymentProviders,
     cache: Arc<checkout::ReferenceCache>,
+    /// One rollup refresh or rebuild at a time.
+    analytics_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl App {
@@ -114,6 +117,7 @@ impl App {
             config,
             payments: payments::PaymentProviders::new(vec![Arc::new(test_provider)]),
             cache: Arc::new(checkout::ReferenceCache::default()),
+            analytics_lock: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 

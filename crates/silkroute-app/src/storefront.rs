@@ -90,7 +90,7 @@ impl App {
             rows.push((event, seller));
         }
         rejected.sort_by_key(|r| r.index);
-        let accepted = self.store.insert_storefront_events(&rows).await?;
+        let accepted = self.store.insert_storefront_events(&rows, now).await?;
         Ok(EventReceipt {
             received: batch.events.len(),
             accepted,

@@ -10,8 +10,8 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::routes::{
-    catalog, checkout, events, landed_cost, orders, parties, payments, reference, shipping, stock,
-    system, tokens,
+    analytics, catalog, checkout, events, landed_cost, orders, parties, payments, reference,
+    shipping, stock, system, tokens,
 };
 
 #[derive(OpenApi)]
@@ -78,6 +78,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(stock::move_stock))
         .routes(routes!(stock::stock_levels))
         .routes(routes!(events::record_events))
+        .routes(routes!(analytics::store_overview))
+        .routes(routes!(analytics::store_timeseries))
+        .routes(routes!(analytics::store_breakdown))
 }
 
 /// The document as served at `/api/v1/openapi.json`.

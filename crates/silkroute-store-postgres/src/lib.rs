@@ -2,6 +2,7 @@
 //! their keys with `seller_id`, reference tables are small — and row locks (`FOR UPDATE`) are used
 //! where a read decides a write.
 
+mod analytics;
 mod catalog;
 mod facts;
 mod idempotency;

@@ -2,6 +2,7 @@
 //! serialised by SQLite itself; `BEGIN IMMEDIATE` is used where a read decides a write, so that
 //! two writers never both pass a check.
 
+mod analytics;
 mod catalog;
 mod facts;
 mod group_commit;

@@ -7,7 +7,7 @@ macro_rules! fact_store {
         mod fact_statements {
             use ::async_trait::async_trait;
             use ::silkroute_store::{
-                EventFactRow, FactStore, ImportedFactRow, OrderFactRow, StoreResult,
+                EventFactRow, FactStore, ImportedFactRow, OrderFactRow, RefundFactRow, StoreResult,
             };
             use ::sqlx::Row;
             use $crate::backend_error;
@@ -117,6 +117,38 @@ macro_rules! fact_store {
                                 amount_minor: row.try_get(6).map_err(backend_error)?,
                                 quantity: row.try_get(7).map_err(backend_error)?,
                                 sku: row.try_get(8).map_err(backend_error)?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn refund_facts(
+                    &self,
+                    after: &str,
+                    limit: i64,
+                ) -> StoreResult<Vec<RefundFactRow>> {
+                    let rows = ::sqlx::query(
+                        "SELECT r.refund_id, r.order_id, r.seller_id, r.created_at, \
+                         r.amount_minor, o.total_minor, o.seller_currency, o.seller_total_minor \
+                         FROM refunds r JOIN orders o ON o.order_id = r.order_id \
+                         WHERE r.refund_id > $1 ORDER BY r.refund_id LIMIT $2",
+                    )
+                    .bind(after)
+                    .bind(limit)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(RefundFactRow {
+                                refund_id: row.try_get(0).map_err(backend_error)?,
+                                order_id: row.try_get(1).map_err(backend_error)?,
+                                seller_id: row.try_get(2).map_err(backend_error)?,
+                                refunded_at: row.try_get(3).map_err(backend_error)?,
+                                amount_minor: row.try_get(4).map_err(backend_error)?,
+                                order_total_minor: row.try_get(5).map_err(backend_error)?,
+                                seller_currency: row.try_get(6).map_err(backend_error)?,
+                                seller_total_minor: row.try_get(7).map_err(backend_error)?,
                             })
                         })
                         .collect()

@@ -4,6 +4,7 @@
 //! statements are macros (`order_store!`, `stock_store!`, `order_import_store!`) that each
 //! backend expands with its own types, so a change to an order statement is made once.
 
+mod analytics_store;
 mod auth_store;
 mod catalog_store;
 mod fact_store;

@@ -18,35 +18,46 @@ macro_rules! storefront_store {
                 async fn insert_storefront_events(
                     &self,
                     events: &[(StorefrontEvent, Option<SellerId>)],
+                    received_at: ::chrono::DateTime<::chrono::Utc>,
                 ) -> StoreResult<u64> {
                     if events.is_empty() {
                         return Ok(0);
                     }
-                    // A batch is at most 500 events × 11 columns: one statement.
-                    let mut query: QueryBuilder<$database> = QueryBuilder::new(
-                        "INSERT INTO storefront_events (event_id, seller_id, visitor_id, \
-                         session_id, kind, product_id, keyword, market, source, device, at) ",
-                    );
-                    query.push_values(events, |mut row, (event, seller)| {
-                        row.push_bind(event.id.as_str())
-                            .push_bind(seller.as_ref().map(|s| s.as_str()))
-                            .push_bind(event.visitor_id.as_str())
-                            .push_bind(event.session_id.as_str())
-                            .push_bind(event.kind.as_str())
-                            .push_bind(event.product_id.as_ref().map(|p| p.as_str()))
-                            .push_bind(event.keyword.as_deref())
-                            .push_bind(event.market.as_str())
-                            .push_bind(event.source.as_str())
-                            .push_bind(event.device.as_str())
-                            .push_bind(event.at);
-                    });
-                    query.push(" ON CONFLICT (event_id) DO NOTHING");
-                    let result = query
-                        .build()
-                        .execute(&self.pool)
-                        .await
-                        .map_err(backend_error)?;
-                    Ok(result.rows_affected())
+                    // A beacon's batch (≤ 500 events × 12 columns) is one statement; the demo's
+                    // larger batches are cut under SQLite's limit of bound variables, in one
+                    // transaction.
+                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    let mut inserted = 0;
+                    for chunk in events.chunks(2_000) {
+                        let mut query: QueryBuilder<$database> = QueryBuilder::new(
+                            "INSERT INTO storefront_events (event_id, seller_id, visitor_id, \
+                             session_id, kind, product_id, keyword, market, source, device, at, \
+                             received_at) ",
+                        );
+                        query.push_values(chunk, |mut row, (event, seller)| {
+                            row.push_bind(event.id.as_str())
+                                .push_bind(seller.as_ref().map(|s| s.as_str()))
+                                .push_bind(event.visitor_id.as_str())
+                                .push_bind(event.session_id.as_str())
+                                .push_bind(event.kind.as_str())
+                                .push_bind(event.product_id.as_ref().map(|p| p.as_str()))
+                                .push_bind(event.keyword.as_deref())
+                                .push_bind(event.market.as_str())
+                                .push_bind(event.source.as_str())
+                                .push_bind(event.device.as_str())
+                                .push_bind(event.at)
+                                .push_bind(received_at);
+                        });
+                        query.push(" ON CONFLICT (event_id) DO NOTHING");
+                        inserted += query
+                            .build()
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(backend_error)?
+                            .rows_affected();
+                    }
+                    tx.commit().await.map_err(backend_error)?;
+                    Ok(inserted)
                 }
 
                 async fn product_sellers(

@@ -49,3 +49,17 @@ pub struct ImportedFactRow {
     pub quantity: i64,
     pub sku: Option<String>,
 }
+
+/// One refund with what converting it into the seller's currency needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefundFactRow {
+    pub refund_id: String,
+    pub order_id: String,
+    pub seller_id: String,
+    pub refunded_at: DateTime<Utc>,
+    pub amount_minor: i64,
+    /// The order's buyer total and seller total: the proportion the refund is converted at.
+    pub order_total_minor: i64,
+    pub seller_currency: String,
+    pub seller_total_minor: i64,
+}

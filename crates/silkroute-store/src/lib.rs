@@ -6,6 +6,7 @@
 //! [`StoreError::Conflict`] (the app turns it into a 409 or a field error), anything else is
 //! [`StoreError::Backend`] with its cause kept for the logs, never for the client.
 
+pub mod analytics;
 mod error;
 mod facts;
 mod orders;
@@ -15,6 +16,7 @@ pub mod rows;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use silkroute_analytics::rollup::{DayRollups, RollupEvent, RollupOrder};
 use silkroute_domain::catalog::Product;
 use silkroute_domain::currency::CurrencyCode;
 use silkroute_domain::fx::PublishedRate;
@@ -26,8 +28,12 @@ use silkroute_domain::order_history::ImportedOrder;
 use silkroute_domain::party::{Buyer, Seller};
 use silkroute_domain::storefront::StorefrontEvent;
 
+pub use analytics::{
+    ChangedEvent, ChangedOrder, EVENT_STREAM, FactSpan, ORDER_STREAM, OrderCounts, ProductDay,
+    ProductSums, RollupCounts, RollupGroup, RollupMoney, RollupSlice,
+};
 pub use error::StoreError;
-pub use facts::{EventFactRow, ImportedFactRow, OrderFactRow};
+pub use facts::{EventFactRow, ImportedFactRow, OrderFactRow, RefundFactRow};
 pub use orders::{
     CheckoutPlacement, NewOrderEvent, OrderChange, OrderEvent, OrderFilter, OrderImport, OrderLine,
     OrderRecord, OrderScope, PaymentChange, PaymentChangeOutcome, PaymentRecord, PlacementOutcome,
@@ -176,15 +182,20 @@ pub trait FactStore: Send + Sync {
     async fn event_facts(&self, after: &str, limit: i64) -> StoreResult<Vec<EventFactRow>>;
     /// Keyed by `seller_id/external_id`.
     async fn imported_facts(&self, after: &str, limit: i64) -> StoreResult<Vec<ImportedFactRow>>;
+    /// Refunds after `after` (a refund id; `""` starts).
+    async fn refund_facts(&self, after: &str, limit: i64) -> StoreResult<Vec<RefundFactRow>>;
 }
 
 /// The analytics beacon's events.
 #[async_trait]
 pub trait StorefrontStore: Send + Sync {
     /// Writes the events not seen before (by event id); returns how many were new.
+    /// `received_at` is when the beacon delivered them: the refresh job's watermark (an event's
+    /// own time may be days old).
     async fn insert_storefront_events(
         &self,
         events: &[(StorefrontEvent, Option<SellerId>)],
+        received_at: DateTime<Utc>,
     ) -> StoreResult<u64>;
     /// The sellers of the products that exist among `products`.
     async fn product_sellers(
@@ -213,6 +224,64 @@ pub trait OrderImportStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
+/// Rollups for analytics: the facts of some days, their rollup rows, and grouped sums.
+#[async_trait]
+pub trait AnalyticsStore: Send + Sync {
+    async fn analytics_watermark(&self, stream: &str) -> StoreResult<Option<DateTime<Utc>>>;
+    /// Orders updated at or after `since` (placement, capture, refund, any status change).
+    async fn changed_orders(&self, since: DateTime<Utc>) -> StoreResult<Vec<ChangedOrder>>;
+    /// Events received at or after `since`.
+    async fn changed_events(&self, since: DateTime<Utc>) -> StoreResult<Vec<ChangedEvent>>;
+    /// The newest order update and event receipt: where a rebuild sets the watermarks.
+    async fn stream_heads(&self) -> StoreResult<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)>;
+    /// When `seller`'s facts (or the platform's, for `None`) begin and end.
+    async fn fact_span(&self, seller: Option<&SellerId>) -> StoreResult<Option<FactSpan>>;
+    /// Orders placed, paid or refunded in `[from, to)`, with their lines and all their refunds.
+    async fn rollup_orders(
+        &self,
+        seller: Option<&SellerId>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<RollupOrder>>;
+    /// Events in `[from, to)` (a seller's: those attributed to its products).
+    async fn rollup_events(
+        &self,
+        seller: Option<&SellerId>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<RollupEvent>>;
+    /// Replaces the scope's rows of days `[first, last]` with `rows` and, in the same
+    /// transaction, advances the given watermarks.
+    async fn replace_rollups(
+        &self,
+        scope: &str,
+        first: NaiveDate,
+        last: NaiveDate,
+        rows: &DayRollups,
+        watermarks: &[(&str, DateTime<Utc>)],
+    ) -> StoreResult<()>;
+    async fn set_analytics_watermarks(
+        &self,
+        watermarks: &[(&str, DateTime<Utc>)],
+    ) -> StoreResult<()>;
+    /// Deletes every rollup row and watermark (before a full rebuild).
+    async fn clear_rollups(&self) -> StoreResult<()>;
+    async fn rollup_counts(
+        &self,
+        slice: &RollupSlice,
+        group: RollupGroup,
+    ) -> StoreResult<Vec<RollupCounts>>;
+    async fn rollup_money(
+        &self,
+        slice: &RollupSlice,
+        group: RollupGroup,
+    ) -> StoreResult<Vec<RollupMoney>>;
+    /// Paid buyers of the slice who also paid on a day in `[since, slice.first)`.
+    async fn returning_buyers(&self, slice: &RollupSlice, since: NaiveDate) -> StoreResult<i64>;
+    async fn product_sums(&self, slice: &RollupSlice) -> StoreResult<Vec<ProductSums>>;
+    async fn product_days(&self, slice: &RollupSlice) -> StoreResult<Vec<ProductDay>>;
+}
+
 #[async_trait]
 pub trait Store:
     ReferenceStore
@@ -225,6 +294,7 @@ pub trait Store:
     + OrderImportStore
     + StorefrontStore
     + FactStore
+    + AnalyticsStore
     + Send
     + Sync
 {

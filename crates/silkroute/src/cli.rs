@@ -48,6 +48,13 @@ pub enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Analytics rollups.
+    Analytics {
+        #[command(subcommand)]
+        command: AnalyticsCommand,
+    },
+    /// Store and platform reports (docs/METRICS.md), as text, --json or --csv.
+    Report(ReportArgs),
     /// Show a destination market's tax, duty and de minimis rules in force on a day.
     Market {
         /// ISO 3166-1 alpha-2 country code.
@@ -119,6 +126,47 @@ pub enum ExportCommand {
         #[arg(long, default_value = "facts")]
         out: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AnalyticsCommand {
+    /// Throw the rollups away and build them again from every order and event.
+    Rebuild,
+    /// Bring the rollups up to date with what changed since the last refresh.
+    Refresh,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// overview, timeseries or breakdown.
+    pub report: String,
+    /// A seller id (sel_…); without it, the platform.
+    #[arg(long)]
+    pub seller: Option<String>,
+    /// First day, YYYY-MM-DD (default: 29 days before --to).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last day, inclusive (default: today in the store's time zone).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only this market.
+    #[arg(long)]
+    pub market: Option<String>,
+    /// Money in this currency instead of the settlement currency.
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// timeseries: which KPI.
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// timeseries: day, week or month.
+    #[arg(long)]
+    pub grain: Option<String>,
+    /// breakdown: market, source or device.
+    #[arg(long)]
+    pub by: Option<String>,
+    /// Write CSV instead of a table.
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
 }
 
 #[derive(Debug, Subcommand)]

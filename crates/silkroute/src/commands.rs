@@ -19,6 +19,7 @@ use crate::config::{self, Config};
 
 mod demo;
 mod export;
+mod report;
 mod serve;
 
 use demo::run_demo;
@@ -123,6 +124,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Export {
             command: ExportCommand::Facts { format, out },
         } => export::facts(&config, &format, &out, cli.json).await,
+        Command::Analytics { command } => report::analytics(&config, command, cli.json).await,
+        Command::Report(args) => report::report(&config, &args, cli.json).await,
         Command::Market { country, date } => {
             let date = parse_cli_date(date)?;
             let app = open_app(&config).await?;

@@ -182,7 +182,7 @@ impl App {
                     progress("orders", done, target);
                 }
                 Batch::Events(events) => {
-                    self.store.insert_storefront_events(&events).await?;
+                    self.store.insert_storefront_events(&events, now).await?;
                 }
             }
         }

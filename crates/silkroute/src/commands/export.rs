@@ -63,6 +63,23 @@ pub(super) async fn facts(
     )
     .await?;
 
+    bar.set_message("refunds");
+    bar.set_position(0);
+    let refunds = write(
+        out,
+        "refunds.csv",
+        |after| {
+            let app = app.clone();
+            async move {
+                let page = app.refund_facts(&after, PAGE).await.map_err(app_error)?;
+                let last = page.last().map(|fact| fact.refund_id.clone());
+                Ok((page, last))
+            }
+        },
+        &bar,
+    )
+    .await?;
+
     bar.set_message("imported");
     bar.set_position(0);
     let imported = write(
@@ -87,12 +104,12 @@ pub(super) async fn facts(
         println!(
             "{}",
             serde_json::json!({"out": out, "orders": orders, "storefront_events": events,
-                "imported_orders": imported})
+                "refunds": refunds, "imported_orders": imported})
         );
     } else {
         println!(
-            "wrote {orders} orders, {events} storefront events and {imported} imported orders \
-             to {}",
+            "wrote {orders} orders, {events} storefront events, {refunds} refunds and {imported} \
+             imported orders to {}",
             out.display()
         );
     }

@@ -1,0 +1,286 @@
+//! Keeping rollups current. The refresh job follows two streams — orders by their last update,
+//! events by their receipt — and rebuilds every (scope, local day) a change touched, whole, from
+//! the facts; `silkroute analytics rebuild` does the same for every day there is. Both end in
+//! the same rows because both call `silkroute_analytics::rollup::roll_up`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Serialize;
+use silkroute_analytics::rollup::{DayRollups, day_span, local_day, roll_up};
+use silkroute_domain::ids::SellerId;
+use silkroute_store::{EVENT_STREAM, ORDER_STREAM, PageRequest};
+
+use super::{Scope, seller_zone};
+use crate::{App, AppResult};
+
+/// A write's timestamp is taken before its transaction commits, so a slow commit can land behind
+/// a watermark already read; re-reading this far back catches it (a day rebuilt twice is the
+/// same day).
+const LATE_COMMIT_MARGIN_SECONDS: i64 = 5;
+/// Days per load in a rebuild: bounds memory to a month of a scope's facts.
+const REBUILD_WINDOW_DAYS: i64 = 31;
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RefreshReport {
+    /// (scope, day) pairs rebuilt.
+    pub days_rebuilt: usize,
+    pub orders_seen: usize,
+    pub events_seen: usize,
+    /// Whether the refresh found no rollups yet and rebuilt everything.
+    pub full_rebuild: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RebuildReport {
+    pub scopes: usize,
+    pub days: usize,
+    pub rows: usize,
+}
+
+fn row_count(rows: &DayRollups) -> usize {
+    rows.sales.len()
+        + rows.traffic.len()
+        + rows.visitors.len()
+        + rows.buyers.len()
+        + rows.products.len()
+        + rows.keywords.len()
+}
+
+/// Contiguous runs of days, so that each run is one load and one replace.
+fn runs(days: &BTreeSet<NaiveDate>) -> Vec<(NaiveDate, NaiveDate)> {
+    let mut runs: Vec<(NaiveDate, NaiveDate)> = Vec::new();
+    for &day in days {
+        match runs.last_mut() {
+            Some((_, last)) if *last + Duration::days(1) == day => *last = day,
+            _ => runs.push((day, day)),
+        }
+    }
+    runs
+}
+
+impl App {
+    /// Brings the rollups up to date with every change since the last refresh (all of them when
+    /// there are no rollups yet). One refresh runs at a time.
+    pub async fn refresh_analytics(&self) -> AppResult<RefreshReport> {
+        let _single = self.analytics_lock.lock().await;
+        let order_mark = self.store.analytics_watermark(ORDER_STREAM).await?;
+        let event_mark = self.store.analytics_watermark(EVENT_STREAM).await?;
+        if order_mark.is_none() && event_mark.is_none() {
+            let rebuilt = self.rebuild_locked(&mut |_, _| {}).await?;
+            return Ok(RefreshReport {
+                days_rebuilt: rebuilt.days,
+                full_rebuild: true,
+                ..RefreshReport::default()
+            });
+        }
+        let margin = Duration::seconds(LATE_COMMIT_MARGIN_SECONDS);
+        let since = |mark: Option<DateTime<Utc>>| {
+            mark.map(|at| at - margin)
+                .unwrap_or(DateTime::<Utc>::MIN_UTC)
+        };
+        let orders = self.store.changed_orders(since(order_mark)).await?;
+        let events = self.store.changed_events(since(event_mark)).await?;
+
+        // Instants touched, per seller (None: the platform, which sees everything).
+        let mut touched: BTreeMap<Option<String>, BTreeSet<DateTime<Utc>>> = BTreeMap::new();
+        for order in &orders {
+            let instants = [Some(order.placed_at), order.paid_at, Some(order.updated_at)];
+            for key in [Some(order.seller_id.clone()), None] {
+                touched
+                    .entry(key)
+                    .or_default()
+                    .extend(instants.iter().flatten().copied());
+            }
+        }
+        for event in &events {
+            touched.entry(None).or_default().insert(event.at);
+            if let Some(seller) = &event.seller_id {
+                touched
+                    .entry(Some(seller.clone()))
+                    .or_default()
+                    .insert(event.at);
+            }
+        }
+        let mut days_rebuilt = 0;
+        for (seller, instants) in touched {
+            let scope = match seller {
+                Some(id) => match self.rollup_scope(&id).await? {
+                    Some(scope) => scope,
+                    None => continue,
+                },
+                None => Scope::platform(),
+            };
+            let days: BTreeSet<NaiveDate> = instants
+                .into_iter()
+                .map(|at| local_day(scope.zone, at))
+                .collect();
+            for (first, last) in runs(&days) {
+                self.rebuild_days(&scope, first, last).await?;
+                days_rebuilt += (last - first).num_days() as usize + 1;
+            }
+        }
+        let mut marks = Vec::new();
+        if let Some(at) = orders.iter().map(|o| o.updated_at).max() {
+            marks.push((ORDER_STREAM, at.max(order_mark.unwrap_or(at))));
+        }
+        if let Some(at) = events.iter().map(|e| e.received_at).max() {
+            marks.push((EVENT_STREAM, at.max(event_mark.unwrap_or(at))));
+        }
+        if !marks.is_empty() {
+            self.store.set_analytics_watermarks(&marks).await?;
+        }
+        Ok(RefreshReport {
+            days_rebuilt,
+            orders_seen: orders.len(),
+            events_seen: events.len(),
+            full_rebuild: false,
+        })
+    }
+
+    /// Throws every rollup away and builds them again from the facts: after a change to how
+    /// rollups are made, a seller's new time zone, or to prove the incremental path right.
+    /// `progress(scopes_done, scopes_total)`.
+    pub async fn rebuild_analytics(
+        &self,
+        progress: &mut (dyn FnMut(usize, usize) + Send),
+    ) -> AppResult<RebuildReport> {
+        let _single = self.analytics_lock.lock().await;
+        self.rebuild_locked(progress).await
+    }
+
+    async fn rebuild_locked(
+        &self,
+        progress: &mut (dyn FnMut(usize, usize) + Send),
+    ) -> AppResult<RebuildReport> {
+        // Read the heads first: whatever changes during the rebuild is refreshed after it.
+        let (order_head, event_head) = self.store.stream_heads().await?;
+        self.store.clear_rollups().await?;
+        let mut scopes = vec![Scope::platform()];
+        let mut page = PageRequest {
+            after: None,
+            limit: 500,
+        };
+        loop {
+            let sellers = self.store.list_sellers(&page).await?;
+            for seller in &sellers.items {
+                scopes.push(Scope {
+                    id: seller.id.as_str().to_string(),
+                    zone: seller_zone(&seller.time_zone),
+                    settlement: Some(seller.settlement_currency),
+                    seller_id: Some(seller.id.clone()),
+                });
+            }
+            match sellers.next_cursor {
+                Some(cursor) => page.after = Some(cursor),
+                None => break,
+            }
+        }
+        let mut report = RebuildReport::default();
+        let total = scopes.len();
+        for (done, scope) in scopes.iter().enumerate() {
+            progress(done, total);
+            let Some(span) = self.store.fact_span(scope.seller_id.as_ref()).await? else {
+                continue;
+            };
+            report.scopes += 1;
+            let last_day = local_day(scope.zone, span.last);
+            let mut first = local_day(scope.zone, span.first);
+            while first <= last_day {
+                let last = (first + Duration::days(REBUILD_WINDOW_DAYS - 1)).min(last_day);
+                report.rows += self.rebuild_days(scope, first, last).await?;
+                report.days += (last - first).num_days() as usize + 1;
+                first = last + Duration::days(1);
+            }
+        }
+        progress(total, total);
+        let marks: Vec<(&str, DateTime<Utc>)> =
+            [(ORDER_STREAM, order_head), (EVENT_STREAM, event_head)]
+                .into_iter()
+                .filter_map(|(stream, head)| head.map(|at| (stream, at)))
+                .collect();
+        // With no facts at all, mark the streams as read from now, so that the next refresh
+        // does not rebuild again.
+        let marks = if marks.is_empty() {
+            vec![(ORDER_STREAM, self.now()), (EVENT_STREAM, self.now())]
+        } else {
+            marks
+        };
+        self.store.set_analytics_watermarks(&marks).await?;
+        Ok(report)
+    }
+
+    /// Rebuilds the scope's days `[first, last]` from their facts; returns the rows written.
+    async fn rebuild_days(
+        &self,
+        scope: &Scope,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> AppResult<usize> {
+        let (from, to) = day_span(scope.zone, first, last);
+        let orders = self
+            .store
+            .rollup_orders(scope.seller_id.as_ref(), from, to)
+            .await?;
+        let events = self
+            .store
+            .rollup_events(scope.seller_id.as_ref(), from, to)
+            .await?;
+        let mut days = BTreeSet::new();
+        let mut day = first;
+        while day <= last {
+            days.insert(day);
+            day += Duration::days(1);
+        }
+        let settlement = scope
+            .settlement
+            .map(|c| c.as_str().to_string())
+            .unwrap_or_default();
+        let rows = roll_up(scope.zone, &settlement, &days, &orders, &events);
+        let count = row_count(&rows);
+        self.store
+            .replace_rollups(&scope.id, first, last, &rows, &[])
+            .await?;
+        Ok(count)
+    }
+
+    async fn rollup_scope(&self, seller: &str) -> AppResult<Option<Scope>> {
+        let Ok(id) = SellerId::parse(seller) else {
+            return Ok(None);
+        };
+        Ok(self.store.get_seller(&id).await?.map(|seller| Scope {
+            id: seller.id.as_str().to_string(),
+            zone: seller_zone(&seller.time_zone),
+            settlement: Some(seller.settlement_currency),
+            seller_id: Some(seller.id),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono_tz::Tz;
+    use silkroute_analytics::rollup::PLATFORM_SCOPE;
+
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 10, d).unwrap()
+    }
+
+    #[test]
+    fn days_group_into_contiguous_runs() {
+        let days: BTreeSet<NaiveDate> = [day(1), day(2), day(3), day(7), day(9), day(10)].into();
+        assert_eq!(
+            runs(&days),
+            vec![(day(1), day(3)), (day(7), day(7)), (day(9), day(10))]
+        );
+        assert!(runs(&BTreeSet::new()).is_empty());
+    }
+
+    #[test]
+    fn platform_scope_is_utc() {
+        assert_eq!(Scope::platform().id, PLATFORM_SCOPE);
+        assert_eq!(Scope::platform().zone, Tz::UTC);
+    }
+}

@@ -1,0 +1,241 @@
+//! `silkroute analytics rebuild|refresh` and `silkroute report …`: the operator's view of the
+//! same figures the API serves, as a table, JSON or CSV.
+
+use std::process::ExitCode;
+
+use serde_json::Value;
+use silkroute_app::analytics::AnalyticsQuery;
+
+use super::{UsageError, app_error, open_app, progress_bar};
+use crate::cli::{AnalyticsCommand, ReportArgs};
+use crate::config::Config;
+
+pub(super) async fn analytics(
+    config: &Config,
+    command: AnalyticsCommand,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let app = open_app(config).await?;
+    app.prepare().await.map_err(app_error)?;
+    let started = std::time::Instant::now();
+    match command {
+        AnalyticsCommand::Rebuild => {
+            let bar = progress_bar(json);
+            bar.set_message("scopes");
+            let report = app
+                .rebuild_analytics(&mut |done, total| {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                })
+                .await
+                .map_err(app_error)?;
+            bar.finish_and_clear();
+            let seconds = started.elapsed().as_secs_f64();
+            if json {
+                let mut value = serde_json::to_value(&report)?;
+                value["seconds"] = Value::from(seconds);
+                println!("{value}");
+            } else {
+                println!(
+                    "rebuilt {} rollup rows for {} scopes over {} days in {seconds:.1} s",
+                    report.rows, report.scopes, report.days
+                );
+            }
+        }
+        AnalyticsCommand::Refresh => {
+            let report = app.refresh_analytics().await.map_err(app_error)?;
+            if json {
+                println!("{}", serde_json::to_string(&report)?);
+            } else {
+                println!(
+                    "refreshed {} days from {} changed orders and {} events{}",
+                    report.days_rebuilt,
+                    report.orders_seen,
+                    report.events_seen,
+                    if report.full_rebuild {
+                        " (first build)"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) async fn report(
+    config: &Config,
+    args: &ReportArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let known = ["overview", "timeseries", "breakdown"];
+    if !known.contains(&args.report.as_str()) {
+        return Err(UsageError(format!(
+            "unknown report '{}': one of {}",
+            args.report,
+            known.join(", ")
+        ))
+        .into());
+    }
+    let app = open_app(config).await?;
+    app.prepare().await.map_err(app_error)?;
+    let query = AnalyticsQuery {
+        from: args.from.clone(),
+        to: args.to.clone(),
+        seller: args.seller.clone(),
+        market: args.market.clone(),
+        currency: args.currency.clone(),
+    };
+    let resolved = app
+        .resolve_analytics_as_operator(&query)
+        .await
+        .map_err(app_error)?;
+    // (header, rows) for the table and CSV forms; the JSON form is the API's body.
+    let (body, header, rows): (Value, Vec<String>, Vec<Vec<String>>) = match args.report.as_str() {
+        "overview" => {
+            let overview = app.store_overview(&resolved).await.map_err(app_error)?;
+            let body = serde_json::to_value(&overview)?;
+            let rows = silkroute_app::analytics::SERIES_METRICS
+                .iter()
+                .map(|metric| {
+                    vec![
+                        metric.to_string(),
+                        cell(&body[metric]),
+                        cell(&body["previous"][metric]),
+                        cell(&body["change"][metric]),
+                    ]
+                })
+                .collect();
+            (
+                body,
+                strings(&["metric", "value", "previous", "change"]),
+                rows,
+            )
+        }
+        "timeseries" => {
+            let series = app
+                .store_series(&resolved, args.metric.as_deref(), args.grain.as_deref())
+                .await
+                .map_err(app_error)?;
+            let body = serde_json::to_value(&series)?;
+            let rows = series
+                .points
+                .iter()
+                .zip(series.previous_points.iter())
+                .map(|(now, before)| {
+                    vec![
+                        now.bucket.to_string(),
+                        cell(&now.value),
+                        before.bucket.to_string(),
+                        cell(&before.value),
+                    ]
+                })
+                .collect();
+            (
+                body,
+                strings(&["bucket", &series.metric, "previous_bucket", "previous"]),
+                rows,
+            )
+        }
+        _ => {
+            let breakdown = app
+                .store_breakdown(&resolved, args.by.as_deref())
+                .await
+                .map_err(app_error)?;
+            let body = serde_json::to_value(&breakdown)?;
+            let columns = [
+                "visitors",
+                "page_views",
+                "add_to_cart_rate",
+                "paid_orders",
+                "paid_buyers",
+                "paid_amount",
+                "payment_conversion",
+            ];
+            let rows = body["rows"]
+                .as_array()
+                .map(|rows| {
+                    rows.iter()
+                        .map(|row| {
+                            std::iter::once(cell(&row["key"]))
+                                .chain(columns.iter().map(|c| cell(&row[c])))
+                                .collect()
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let mut header = strings(&[breakdown.by]);
+            header.extend(strings(&columns));
+            (body, header, rows)
+        }
+    };
+    if json {
+        println!("{body}");
+    } else if args.csv {
+        let mut writer = csv::Writer::from_writer(std::io::stdout());
+        writer.write_record(&header)?;
+        for row in &rows {
+            writer.write_record(row)?;
+        }
+        writer.flush()?;
+    } else {
+        println!(
+            "{} {} · {} to {} · {} · {}",
+            body["scope"].as_str().unwrap_or(""),
+            body["seller_id"].as_str().unwrap_or("platform"),
+            resolved.period.from,
+            resolved.period.to,
+            resolved.scope.zone.name(),
+            resolved.currency
+        );
+        print_table(&header, &rows);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// A JSON value as a table cell: money as `12.30 EUR`, null as empty.
+fn cell(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Object(o) => match (o.get("amount"), o.get("currency")) {
+            (Some(Value::String(a)), Some(Value::String(c))) => format!("{a} {c}"),
+            _ => value.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+fn print_table(header: &[String], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(width) = widths.get_mut(i) {
+                *width = (*width).max(cell.chars().count());
+            }
+        }
+    }
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i == 0 {
+                    format!("{c:<w$}", w = widths[i])
+                } else {
+                    format!("{c:>w$}", w = widths[i])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    println!("{}", line(header));
+    for row in rows {
+        println!("{}", line(row));
+    }
+}

@@ -10,7 +10,8 @@
 //! A day's rows are always rebuilt whole from its facts (never patched by deltas), so a rebuild
 //! and an incremental refresh cannot disagree.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
+use std::ops::RangeInclusive;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -226,29 +227,71 @@ pub fn month_of(day: NaiveDate) -> NaiveDate {
     day.with_day(1).unwrap_or(day)
 }
 
-/// The rows of `days` (local to `zone`) from the facts given; facts on other days are ignored,
-/// so callers may pass a wider window. Rows come out sorted, so equal inputs give equal outputs.
-/// `settlement` labels the money of product rows that have only events (a seller's currency;
-/// empty for the platform, whose product rows with sales carry each seller's own).
-pub fn roll_up(
+/// Accumulates facts into rollup rows of the local days in `days`; facts on other days are
+/// ignored, so callers may pass a wider window. Rows are keyed, so facts may arrive in any number
+/// of batches (a rebuild feeds a month at a time) and still give the same rows.
+pub struct RollupBuilder {
     zone: Tz,
-    settlement: &str,
-    days: &BTreeSet<NaiveDate>,
-    orders: &[RollupOrder],
-    events: &[RollupEvent],
-) -> DayRollups {
-    let day_of = |at: DateTime<Utc>| {
-        let day = local_day(zone, at);
-        days.contains(&day).then_some(day)
-    };
-    let mut sales: BTreeMap<(NaiveDate, String, String), SalesRow> = BTreeMap::new();
-    let mut buyers: BTreeMap<(NaiveDate, String, String, String), BuyerRow> = BTreeMap::new();
-    let mut products: BTreeMap<(NaiveDate, String, String), ProductRow> = BTreeMap::new();
-    for order in orders {
+    settlement: String,
+    days: RangeInclusive<NaiveDate>,
+    sales: BTreeMap<(NaiveDate, String, String), SalesRow>,
+    buyers: BTreeMap<(NaiveDate, String, String, String), BuyerRow>,
+    products: BTreeMap<(NaiveDate, String, String), ProductRow>,
+    traffic: BTreeMap<(NaiveDate, String, String, String), TrafficRow>,
+    visitors: BTreeMap<(NaiveDate, String, String, String, String), bool>,
+    keywords: BTreeMap<(NaiveDate, String, String), i64>,
+    product_events: HashMap<(NaiveDate, String, String), (i64, i64)>,
+}
+
+impl RollupBuilder {
+    /// `settlement` labels the money of product rows that have only events (a seller's
+    /// currency; empty for the platform, whose product rows with sales carry each seller's own).
+    pub fn new(zone: Tz, settlement: &str, days: RangeInclusive<NaiveDate>) -> RollupBuilder {
+        RollupBuilder {
+            zone,
+            settlement: settlement.to_string(),
+            days,
+            sales: BTreeMap::new(),
+            buyers: BTreeMap::new(),
+            products: BTreeMap::new(),
+            traffic: BTreeMap::new(),
+            visitors: BTreeMap::new(),
+            keywords: BTreeMap::new(),
+            product_events: HashMap::new(),
+        }
+    }
+
+    fn day_of(&self, at: DateTime<Utc>) -> Option<NaiveDate> {
+        let day = local_day(self.zone, at);
+        self.days.contains(&day).then_some(day)
+    }
+
+    /// Rows gathered so far (roughly: what `finish` will return).
+    pub fn len(&self) -> usize {
+        self.sales.len()
+            + self.buyers.len()
+            + self.products.len()
+            + self.traffic.len()
+            + self.visitors.len()
+            + self.keywords.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    pub fn add_order(&mut self, order: &RollupOrder) {
+        let (sales, buyers, products) = (&mut self.sales, &mut self.buyers, &mut self.products);
         let currency = order.seller_total.currency().as_str().to_string();
         let sales_key = |day: NaiveDate| (day, order.market.clone(), currency.clone());
-        let placed_day = day_of(order.placed_at);
-        let paid_day = order.paid_at.and_then(day_of);
+        let placed_day = {
+            let day = local_day(self.zone, order.placed_at);
+            self.days.contains(&day).then_some(day)
+        };
+        let paid_day = order.paid_at.and_then(|at| {
+            let day = local_day(self.zone, at);
+            self.days.contains(&day).then_some(day)
+        });
         let units = order.units();
         if let Some(day) = placed_day {
             let row = sales
@@ -268,7 +311,7 @@ pub fn roll_up(
             row.paid_minor += order.seller_total.minor();
         }
         for (at, refund_minor) in &order.refunds {
-            if let Some(day) = day_of(*at) {
+            if let Some(day) = Some(local_day(self.zone, *at)).filter(|d| self.days.contains(d)) {
                 let row = sales
                     .entry(sales_key(day))
                     .or_insert_with(|| empty_sales(day, &order.market, &currency));
@@ -302,28 +345,30 @@ pub fn roll_up(
         let shares = order.line_shares();
         for (line, share) in order.lines.iter().zip(shares) {
             if let Some(day) = placed_day {
-                let row = product_row(&mut products, day, line, order, &currency);
+                let row = product_row(products, day, line, order, &currency);
                 row.units_placed += line.units;
                 if order.given_back {
                     row.refunded_units += line.units;
                 }
             }
             if let Some(day) = paid_day {
-                let row = product_row(&mut products, day, line, order, &currency);
+                let row = product_row(products, day, line, order, &currency);
                 row.paid_units += line.units;
                 row.paid_minor += share.minor();
             }
         }
     }
 
-    let mut traffic: BTreeMap<(NaiveDate, String, String, String), TrafficRow> = BTreeMap::new();
-    let mut visitors: BTreeMap<(NaiveDate, String, String, String, String), bool> = BTreeMap::new();
-    let mut keywords: BTreeMap<(NaiveDate, String, String), i64> = BTreeMap::new();
-    let mut product_events: HashMap<(NaiveDate, String, String), (i64, i64)> = HashMap::new();
-    for event in events {
-        let Some(day) = day_of(event.at) else {
-            continue;
+    pub fn add_event(&mut self, event: &RollupEvent) {
+        let Some(day) = self.day_of(event.at) else {
+            return;
         };
+        let (traffic, visitors, keywords, product_events) = (
+            &mut self.traffic,
+            &mut self.visitors,
+            &mut self.keywords,
+            &mut self.product_events,
+        );
         let row = traffic
             .entry((
                 day,
@@ -371,51 +416,84 @@ pub fn roll_up(
             }
         }
     }
-    for ((day, product_id, market), (views, carts)) in product_events {
-        if views == 0 && carts == 0 {
-            continue;
-        }
-        let row = products
-            .entry((day, product_id.clone(), market.clone()))
-            .or_insert_with(|| ProductRow {
-                day,
-                product_id,
-                market,
-                currency: settlement.to_string(),
-                ..ProductRow::default()
-            });
-        row.page_views += views;
-        row.add_to_carts += carts;
-    }
 
-    DayRollups {
-        sales: sales.into_values().collect(),
-        traffic: traffic.into_values().collect(),
-        visitors: visitors
-            .into_iter()
-            .map(
-                |((day, visitor_id, market, source, device), carted)| VisitorRow {
+    /// The rows, sorted, so equal facts give equal rows.
+    pub fn finish(self) -> DayRollups {
+        let RollupBuilder {
+            settlement,
+            sales,
+            buyers,
+            mut products,
+            traffic,
+            visitors,
+            keywords,
+            product_events,
+            ..
+        } = self;
+        for ((day, product_id, market), (views, carts)) in product_events {
+            if views == 0 && carts == 0 {
+                continue;
+            }
+            let row = products
+                .entry((day, product_id.clone(), market.clone()))
+                .or_insert_with(|| ProductRow {
                     day,
-                    visitor_id,
+                    product_id,
                     market,
-                    source,
-                    device,
-                    carted,
-                },
-            )
-            .collect(),
-        buyers: buyers.into_values().collect(),
-        products: products.into_values().collect(),
-        keywords: keywords
-            .into_iter()
-            .map(|((day, keyword, market), searches)| KeywordRow {
-                day,
-                keyword,
-                market,
-                searches,
-            })
-            .collect(),
+                    currency: settlement.clone(),
+                    ..ProductRow::default()
+                });
+            row.page_views += views;
+            row.add_to_carts += carts;
+        }
+
+        DayRollups {
+            sales: sales.into_values().collect(),
+            traffic: traffic.into_values().collect(),
+            visitors: visitors
+                .into_iter()
+                .map(
+                    |((day, visitor_id, market, source, device), carted)| VisitorRow {
+                        day,
+                        visitor_id,
+                        market,
+                        source,
+                        device,
+                        carted,
+                    },
+                )
+                .collect(),
+            buyers: buyers.into_values().collect(),
+            products: products.into_values().collect(),
+            keywords: keywords
+                .into_iter()
+                .map(|((day, keyword, market), searches)| KeywordRow {
+                    day,
+                    keyword,
+                    market,
+                    searches,
+                })
+                .collect(),
+        }
     }
+}
+
+/// The rows of `days` (local to `zone`) from the facts given, in one go.
+pub fn roll_up(
+    zone: Tz,
+    settlement: &str,
+    days: RangeInclusive<NaiveDate>,
+    orders: &[RollupOrder],
+    events: &[RollupEvent],
+) -> DayRollups {
+    let mut builder = RollupBuilder::new(zone, settlement, days);
+    for order in orders {
+        builder.add_order(order);
+    }
+    for event in events {
+        builder.add_event(event);
+    }
+    builder.finish()
 }
 
 fn empty_sales(day: NaiveDate, market: &str, currency: &str) -> SalesRow {

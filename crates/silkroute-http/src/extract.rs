@@ -110,16 +110,24 @@ fn form_urlencoded_parse(bytes: &[u8]) -> form_urlencoded::Parse<'_> {
     form_urlencoded::parse(bytes)
 }
 
-/// The authenticated caller.
+/// The authenticated caller: a bearer token, or — for GET and HEAD only, and only when no
+/// `Authorization` header is sent — a seller-center session cookie, so the center's scripts can
+/// read the API without holding the token. A cookie never authorises a change.
 pub struct Caller(pub Principal);
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> ApiResult<Caller> {
-        let secret = bearer(parts).ok_or_else(ApiError::unauthenticated)?;
-        let principal = state.app.authenticate(secret).await?;
-        Ok(Caller(principal))
+        if let Some(secret) = bearer(parts) {
+            return Ok(Caller(state.app.authenticate(secret).await?));
+        }
+        if parts.headers.contains_key(header::AUTHORIZATION) {
+            return Err(ApiError::unauthenticated());
+        }
+        let secret = crate::seller_center::read_only_session_secret(parts, &state.seller_sessions)
+            .ok_or_else(ApiError::unauthenticated)?;
+        Ok(Caller(state.app.authenticate(&secret).await?))
     }
 }
 

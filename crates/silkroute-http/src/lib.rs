@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Handlers translate HTTP into calls on the app and the app's
 //! answers into JSON; no trade rule is computed here. Cross-cutting concerns — problem+json,
 //! idempotency keys, request ids, metrics, body limits, timeouts — are layers around the routes.
+//! The seller center's pages under `/seller` live beside the API and read it from the browser.
 
 mod extract;
 mod idempotency;
@@ -9,6 +10,7 @@ mod openapi;
 mod problem;
 mod rate_limit;
 mod routes;
+mod seller_center;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,6 +56,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     pub config: HttpConfig,
     pub beacon_limiter: Arc<rate_limit::Limiter>,
+    /// Signed-in seller-center browsers.
+    pub seller_sessions: Arc<seller_center::Sessions>,
 }
 
 #[derive(Clone, Default)]
@@ -75,10 +79,12 @@ pub fn router(app: App, config: HttpConfig) -> Router {
         metrics: Arc::new(metrics::Metrics::default()),
         config: config.clone(),
         beacon_limiter: Arc::new(rate_limit::Limiter::default()),
+        seller_sessions: Arc::new(seller_center::Sessions::default()),
     };
     let request_id = HeaderName::from_static("x-request-id");
     let (api, _) = openapi::api_router().split_for_parts();
     api.route("/api/v1/openapi.json", axum::routing::get(openapi::serve_openapi))
+        .merge(seller_center::router())
         .fallback(routes::system::route_not_found)
         .method_not_allowed_fallback(routes::system::method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotency_layer))

@@ -39,8 +39,15 @@ macro_rules! analytics_store {
                 }
             }
 
-            /// The orders placed, captured or refunded in `[$1, $2)`.
-            fn hit_orders(seller: Option<&SellerId>) -> String {
+            /// The orders placed, captured or refunded in `[$1, $2)` (or only placed).
+            fn hit_orders(seller: Option<&SellerId>, placed_only: bool) -> String {
+                if placed_only {
+                    return format!(
+                        "WITH hit AS (SELECT order_id FROM orders \
+                         WHERE created_at >= $1 AND created_at < $2{}) ",
+                        seller_filter(seller, "seller_id", 3)
+                    );
+                }
                 format!(
                     "WITH hit AS (\
                      SELECT order_id FROM orders WHERE created_at >= $1 AND created_at < $2{} \
@@ -100,6 +107,126 @@ macro_rules! analytics_store {
                     .fetch_all(pool)
                     .await
                     .map_err(backend_error)
+            }
+
+            async fn insert_rows(
+                tx: &mut ::sqlx::Transaction<'_, Db>,
+                scope: &str,
+                rows: &DayRollups,
+            ) -> StoreResult<()> {
+                    macro_rules! insert {
+                        ($table:literal, $columns:literal, $count:expr, $rows:expr, |$b:ident, $r:ident| $bind:expr) => {
+                            for chunk in $rows.chunks((MAX_VARIABLES / $count).max(1)) {
+                                let mut query: QueryBuilder<Db> = QueryBuilder::new(concat!(
+                                    "INSERT INTO ", $table, " (scope, day, week, month, ",
+                                    $columns, ") "
+                                ));
+                                query.push_values(chunk, |mut $b, $r| {
+                                    $b.push_bind(scope)
+                                        .push_bind($r.day)
+                                        .push_bind(week_of($r.day))
+                                        .push_bind(month_of($r.day));
+                                    $bind;
+                                });
+                                query
+                                    .build()
+                                    .execute(&mut **tx)
+                                    .await
+                                    .map_err(backend_error)?;
+                            }
+                        };
+                    }
+                    insert!(
+                        "rollup_sales",
+                        "market, currency, orders_placed, units_placed, refunded_units, \
+                         paid_orders, paid_minor, refund_minor",
+                        12,
+                        rows.sales,
+                        |b, r| {
+                            b.push_bind(r.market.as_str())
+                                .push_bind(r.currency.as_str())
+                                .push_bind(r.orders_placed)
+                                .push_bind(r.units_placed)
+                                .push_bind(r.refunded_units)
+                                .push_bind(r.paid_orders)
+                                .push_bind(r.paid_minor)
+                                .push_bind(r.refund_minor);
+                        }
+                    );
+                    insert!(
+                        "rollup_traffic",
+                        "market, source, device, visits, page_views, searches, add_to_carts, \
+                         checkouts",
+                        12,
+                        rows.traffic,
+                        |b, r| {
+                            b.push_bind(r.market.as_str())
+                                .push_bind(r.source.as_str())
+                                .push_bind(r.device.as_str())
+                                .push_bind(r.visits)
+                                .push_bind(r.page_views)
+                                .push_bind(r.searches)
+                                .push_bind(r.add_to_carts)
+                                .push_bind(r.checkouts);
+                        }
+                    );
+                    insert!(
+                        "rollup_visitors",
+                        "visitor_id, market, source, device, carted",
+                        9,
+                        rows.visitors,
+                        |b, r| {
+                            b.push_bind(r.visitor_id.as_str())
+                                .push_bind(r.market.as_str())
+                                .push_bind(r.source.as_str())
+                                .push_bind(r.device.as_str())
+                                .push_bind(i64::from(r.carted));
+                        }
+                    );
+                    insert!(
+                        "rollup_buyers",
+                        "buyer_id, market, placed, paid, currency, paid_minor",
+                        10,
+                        rows.buyers,
+                        |b, r| {
+                            b.push_bind(r.buyer_id.as_str())
+                                .push_bind(r.market.as_str())
+                                .push_bind(r.placed)
+                                .push_bind(r.paid)
+                                .push_bind(r.currency.as_str())
+                                .push_bind(r.paid_minor);
+                        }
+                    );
+                    insert!(
+                        "rollup_products",
+                        "product_id, market, currency, page_views, add_to_carts, units_placed, \
+                         refunded_units, paid_units, paid_minor",
+                        13,
+                        rows.products,
+                        |b, r| {
+                            b.push_bind(r.product_id.as_str())
+                                .push_bind(r.market.as_str())
+                                .push_bind(r.currency.as_str())
+                                .push_bind(r.page_views)
+                                .push_bind(r.add_to_carts)
+                                .push_bind(r.units_placed)
+                                .push_bind(r.refunded_units)
+                                .push_bind(r.paid_units)
+                                .push_bind(r.paid_minor);
+                        }
+                    );
+                    insert!(
+                        "rollup_keywords",
+                        "keyword, market, searches",
+                        7,
+                        rows.keywords,
+                        |b, r| {
+                            b.push_bind(r.keyword.as_str())
+                                .push_bind(r.market.as_str())
+                                .push_bind(r.searches);
+                        }
+                    );
+                Ok(())
             }
 
             #[async_trait]
@@ -224,6 +351,7 @@ macro_rules! analytics_store {
                     seller: Option<&SellerId>,
                     from: DateTime<Utc>,
                     to: DateTime<Utc>,
+                    placed_only: bool,
                 ) -> StoreResult<Vec<RollupOrder>> {
                     let lines_sql = format!(
                         "{}SELECT o.order_id, o.seller_id, o.buyer_id, o.destination, o.status, \
@@ -234,7 +362,7 @@ macro_rules! analytics_store {
                          JOIN order_lines l ON l.seller_id = o.seller_id \
                            AND l.order_id = o.order_id \
                          ORDER BY o.order_id, l.line_no",
-                        hit_orders(seller)
+                        hit_orders(seller, placed_only)
                     );
                     let mut query = ::sqlx::query(AssertSqlSafe(lines_sql)).bind(from).bind(to);
                     if let Some(seller) = seller {
@@ -278,7 +406,7 @@ macro_rules! analytics_store {
                         "{}SELECT r.order_id, r.created_at, r.amount_minor FROM hit \
                          JOIN refunds r ON r.order_id = hit.order_id \
                          ORDER BY r.order_id, r.created_at",
-                        hit_orders(seller)
+                        hit_orders(seller, placed_only)
                     );
                     let mut query =
                         ::sqlx::query(AssertSqlSafe(refunds_sql)).bind(from).bind(to);
@@ -365,118 +493,7 @@ macro_rules! analytics_store {
                         .await
                         .map_err(backend_error)?;
                     }
-                    macro_rules! insert {
-                        ($table:literal, $columns:literal, $count:expr, $rows:expr, |$b:ident, $r:ident| $bind:expr) => {
-                            for chunk in $rows.chunks((MAX_VARIABLES / $count).max(1)) {
-                                let mut query: QueryBuilder<Db> = QueryBuilder::new(concat!(
-                                    "INSERT INTO ", $table, " (scope, day, week, month, ",
-                                    $columns, ") "
-                                ));
-                                query.push_values(chunk, |mut $b, $r| {
-                                    $b.push_bind(scope)
-                                        .push_bind($r.day)
-                                        .push_bind(week_of($r.day))
-                                        .push_bind(month_of($r.day));
-                                    $bind;
-                                });
-                                query
-                                    .build()
-                                    .execute(&mut *tx)
-                                    .await
-                                    .map_err(backend_error)?;
-                            }
-                        };
-                    }
-                    insert!(
-                        "rollup_sales",
-                        "market, currency, orders_placed, units_placed, refunded_units, \
-                         paid_orders, paid_minor, refund_minor",
-                        12,
-                        rows.sales,
-                        |b, r| {
-                            b.push_bind(r.market.as_str())
-                                .push_bind(r.currency.as_str())
-                                .push_bind(r.orders_placed)
-                                .push_bind(r.units_placed)
-                                .push_bind(r.refunded_units)
-                                .push_bind(r.paid_orders)
-                                .push_bind(r.paid_minor)
-                                .push_bind(r.refund_minor);
-                        }
-                    );
-                    insert!(
-                        "rollup_traffic",
-                        "market, source, device, visits, page_views, searches, add_to_carts, \
-                         checkouts",
-                        12,
-                        rows.traffic,
-                        |b, r| {
-                            b.push_bind(r.market.as_str())
-                                .push_bind(r.source.as_str())
-                                .push_bind(r.device.as_str())
-                                .push_bind(r.visits)
-                                .push_bind(r.page_views)
-                                .push_bind(r.searches)
-                                .push_bind(r.add_to_carts)
-                                .push_bind(r.checkouts);
-                        }
-                    );
-                    insert!(
-                        "rollup_visitors",
-                        "visitor_id, market, source, device, carted",
-                        9,
-                        rows.visitors,
-                        |b, r| {
-                            b.push_bind(r.visitor_id.as_str())
-                                .push_bind(r.market.as_str())
-                                .push_bind(r.source.as_str())
-                                .push_bind(r.device.as_str())
-                                .push_bind(i64::from(r.carted));
-                        }
-                    );
-                    insert!(
-                        "rollup_buyers",
-                        "buyer_id, market, placed, paid, currency, paid_minor",
-                        10,
-                        rows.buyers,
-                        |b, r| {
-                            b.push_bind(r.buyer_id.as_str())
-                                .push_bind(r.market.as_str())
-                                .push_bind(r.placed)
-                                .push_bind(r.paid)
-                                .push_bind(r.currency.as_str())
-                                .push_bind(r.paid_minor);
-                        }
-                    );
-                    insert!(
-                        "rollup_products",
-                        "product_id, market, currency, page_views, add_to_carts, units_placed, \
-                         refunded_units, paid_units, paid_minor",
-                        13,
-                        rows.products,
-                        |b, r| {
-                            b.push_bind(r.product_id.as_str())
-                                .push_bind(r.market.as_str())
-                                .push_bind(r.currency.as_str())
-                                .push_bind(r.page_views)
-                                .push_bind(r.add_to_carts)
-                                .push_bind(r.units_placed)
-                                .push_bind(r.refunded_units)
-                                .push_bind(r.paid_units)
-                                .push_bind(r.paid_minor);
-                        }
-                    );
-                    insert!(
-                        "rollup_keywords",
-                        "keyword, market, searches",
-                        7,
-                        rows.keywords,
-                        |b, r| {
-                            b.push_bind(r.keyword.as_str())
-                                .push_bind(r.market.as_str())
-                                .push_bind(r.searches);
-                        }
-                    );
+                    insert_rows(&mut tx, scope, rows).await?;
                     for (stream, at) in watermarks {
                         ::sqlx::query(
                             "INSERT INTO analytics_watermarks (stream, at) VALUES ($1, $2) \
@@ -487,6 +504,17 @@ macro_rules! analytics_store {
                         .execute(&mut *tx)
                         .await
                         .map_err(backend_error)?;
+                    }
+                    tx.commit().await.map_err(backend_error)
+                }
+
+                async fn insert_rollups(
+                    &self,
+                    scopes: &[(String, DayRollups)],
+                ) -> StoreResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    for (scope, rows) in scopes {
+                        insert_rows(&mut tx, scope, rows).await?;
                     }
                     tx.commit().await.map_err(backend_error)
                 }

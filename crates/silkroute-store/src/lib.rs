@@ -236,12 +236,14 @@ pub trait AnalyticsStore: Send + Sync {
     async fn stream_heads(&self) -> StoreResult<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)>;
     /// When `seller`'s facts (or the platform's, for `None`) begin and end.
     async fn fact_span(&self, seller: Option<&SellerId>) -> StoreResult<Option<FactSpan>>;
-    /// Orders placed, paid or refunded in `[from, to)`, with their lines and all their refunds.
+    /// Orders placed, paid or refunded in `[from, to)` (only placed, with `placed_only`: a
+    /// rebuild reads each order once), with their lines and all their refunds.
     async fn rollup_orders(
         &self,
         seller: Option<&SellerId>,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
+        placed_only: bool,
     ) -> StoreResult<Vec<RollupOrder>>;
     /// Events in `[from, to)` (a seller's: those attributed to its products).
     async fn rollup_events(
@@ -260,6 +262,9 @@ pub trait AnalyticsStore: Send + Sync {
         rows: &DayRollups,
         watermarks: &[(&str, DateTime<Utc>)],
     ) -> StoreResult<()>;
+    /// Adds rows for scopes whose days hold none yet (a rebuild after `clear_rollups`), in one
+    /// transaction.
+    async fn insert_rollups(&self, scopes: &[(String, DayRollups)]) -> StoreResult<()>;
     async fn set_analytics_watermarks(
         &self,
         watermarks: &[(&str, DateTime<Utc>)],

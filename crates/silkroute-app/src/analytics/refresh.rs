@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Serialize;
-use silkroute_analytics::rollup::{DayRollups, day_span, local_day, roll_up};
+use silkroute_analytics::rollup::{DayRollups, RollupBuilder, day_span, local_day, roll_up};
 use silkroute_domain::ids::SellerId;
 use silkroute_store::{EVENT_STREAM, ORDER_STREAM, PageRequest};
 
@@ -18,8 +18,10 @@ use crate::{App, AppResult};
 /// a watermark already read; re-reading this far back catches it (a day rebuilt twice is the
 /// same day).
 const LATE_COMMIT_MARGIN_SECONDS: i64 = 5;
-/// Days per load in a rebuild: bounds memory to a month of a scope's facts.
+/// Days per load of the platform's facts in a rebuild.
 const REBUILD_WINDOW_DAYS: i64 = 31;
+/// Rows gathered before a rebuild writes them, in one transaction.
+const REBUILD_ROWS_PER_WRITE: usize = 250_000;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RefreshReport {
@@ -45,6 +47,13 @@ fn row_count(rows: &DayRollups) -> usize {
         + rows.buyers.len()
         + rows.products.len()
         + rows.keywords.len()
+}
+
+fn settlement(scope: &Scope) -> String {
+    scope
+        .settlement
+        .map(|c| c.as_str().to_string())
+        .unwrap_or_default()
 }
 
 /// Contiguous runs of days, so that each run is one load and one replace.
@@ -178,6 +187,8 @@ impl App {
         }
         let mut report = RebuildReport::default();
         let total = scopes.len();
+        let mut pending: Vec<(String, DayRollups)> = Vec::new();
+        let mut pending_rows = 0;
         for (done, scope) in scopes.iter().enumerate() {
             progress(done, total);
             let Some(span) = self.store.fact_span(scope.seller_id.as_ref()).await? else {
@@ -185,14 +196,42 @@ impl App {
             };
             report.scopes += 1;
             let last_day = local_day(scope.zone, span.last);
-            let mut first = local_day(scope.zone, span.first);
-            while first <= last_day {
-                let last = (first + Duration::days(REBUILD_WINDOW_DAYS - 1)).min(last_day);
-                report.rows += self.rebuild_days(scope, first, last).await?;
-                report.days += (last - first).num_days() as usize + 1;
-                first = last + Duration::days(1);
+            let first_day = local_day(scope.zone, span.first);
+            report.days += (last_day - first_day).num_days() as usize + 1;
+            // Each fact is read once — orders by when they were placed, events by when they
+            // happened — a month at a time, into one builder whose rows merge across months.
+            let mut builder =
+                RollupBuilder::new(scope.zone, &settlement(scope), first_day..=last_day);
+            let (mut from, end) = (span.first, span.last + Duration::seconds(1));
+            // A seller's whole history is one load; the platform's, a month at a time.
+            let window = if scope.seller_id.is_some() {
+                end - from
+            } else {
+                Duration::days(REBUILD_WINDOW_DAYS)
+            };
+            while from < end {
+                let to = (from + window).min(end);
+                let seller = scope.seller_id.as_ref();
+                for order in self.store.rollup_orders(seller, from, to, true).await? {
+                    builder.add_order(&order);
+                }
+                for event in self.store.rollup_events(seller, from, to).await? {
+                    builder.add_event(&event);
+                }
+                from = to;
+            }
+            let rows = builder.finish();
+            report.rows += row_count(&rows);
+            pending_rows += row_count(&rows);
+            pending.push((scope.id.clone(), rows));
+            // Few, large transactions: a commit's fsync per small seller would dominate.
+            if pending_rows >= REBUILD_ROWS_PER_WRITE {
+                self.store.insert_rollups(&pending).await?;
+                pending.clear();
+                pending_rows = 0;
             }
         }
+        self.store.insert_rollups(&pending).await?;
         progress(total, total);
         let marks: Vec<(&str, DateTime<Utc>)> =
             [(ORDER_STREAM, order_head), (EVENT_STREAM, event_head)]
@@ -217,31 +256,36 @@ impl App {
         first: NaiveDate,
         last: NaiveDate,
     ) -> AppResult<usize> {
+        let rows = self.roll_up_days(scope, first, last).await?;
+        self.store
+            .replace_rollups(&scope.id, first, last, &rows, &[])
+            .await?;
+        Ok(row_count(&rows))
+    }
+
+    /// The rollup rows of the scope's days `[first, last]`, from their facts.
+    async fn roll_up_days(
+        &self,
+        scope: &Scope,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> AppResult<DayRollups> {
         let (from, to) = day_span(scope.zone, first, last);
         let orders = self
             .store
-            .rollup_orders(scope.seller_id.as_ref(), from, to)
+            .rollup_orders(scope.seller_id.as_ref(), from, to, false)
             .await?;
         let events = self
             .store
             .rollup_events(scope.seller_id.as_ref(), from, to)
             .await?;
-        let mut days = BTreeSet::new();
-        let mut day = first;
-        while day <= last {
-            days.insert(day);
-            day += Duration::days(1);
-        }
-        let settlement = scope
-            .settlement
-            .map(|c| c.as_str().to_string())
-            .unwrap_or_default();
-        let rows = roll_up(scope.zone, &settlement, &days, &orders, &events);
-        let count = row_count(&rows);
-        self.store
-            .replace_rollups(&scope.id, first, last, &rows, &[])
-            .await?;
-        Ok(count)
+        Ok(roll_up(
+            scope.zone,
+            &settlement(scope),
+            first..=last,
+            &orders,
+            &events,
+        ))
     }
 
     async fn rollup_scope(&self, seller: &str) -> AppResult<Option<Scope>> {

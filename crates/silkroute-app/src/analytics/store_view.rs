@@ -150,7 +150,7 @@ fn totals(
     money: Option<&GroupMoney>,
     currency: CurrencyCode,
 ) -> PeriodTotals {
-    let orders = counts.orders.clone().unwrap_or(OrderCounts::default());
+    let orders = counts.orders.clone().unwrap_or_default();
     PeriodTotals {
         visitors: counts.visitors,
         page_views: counts.page_views,

@@ -14,6 +14,7 @@ mod api_shipping;
 mod bench;
 mod cli;
 mod demo;
+mod seller_center;
 mod serve;
 mod support;
 mod tenants;

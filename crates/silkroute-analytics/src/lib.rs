@@ -7,4 +7,5 @@
 pub mod customers;
 pub mod forecast;
 pub mod overview;
+pub mod products;
 pub mod rollup;

@@ -46,6 +46,9 @@ pub struct RollupOrder {
     pub total_minor: i64,
     /// Goods and shipping in the seller's settlement currency at the locked rate.
     pub seller_total: Money,
+    /// The buyer-currency goods and shipping, whose proportion splits `seller_total`.
+    pub goods_minor: i64,
+    pub shipping_minor: i64,
     /// Refunds with their time, in the buyer's currency (minor units).
     pub refunds: Vec<(DateTime<Utc>, i64)>,
     /// Refunded in full or returned: every unit counts as given back.
@@ -62,6 +65,15 @@ impl RollupOrder {
     /// to the seller's amount (the order's locked proportion), banker's rounding.
     pub fn refund_in_seller_currency(&self, refund_minor: i64) -> Money {
         proportion(self.seller_total, refund_minor, self.total_minor)
+    }
+
+    /// The shipping part of the seller's amount (passed on to the carrier).
+    pub fn freight(&self) -> Money {
+        proportion(
+            self.seller_total,
+            self.shipping_minor,
+            self.goods_minor.saturating_add(self.shipping_minor),
+        )
     }
 
     /// Each line's share of the seller's amount (shipping spread by line value), so that the
@@ -168,6 +180,8 @@ pub struct ProductRow {
     pub refunded_units: i64,
     pub paid_units: i64,
     pub paid_minor: i64,
+    /// The shipping inside `paid_minor`.
+    pub freight_minor: i64,
 }
 
 /// Searches per day × keyword × market (for the industry's hot keywords).
@@ -343,6 +357,8 @@ impl RollupBuilder {
             }
         }
         let shares = order.line_shares();
+        let freight = order.freight();
+        let lines_total: i64 = order.lines.iter().map(|l| l.line_total_minor).sum();
         for (line, share) in order.lines.iter().zip(shares) {
             if let Some(day) = placed_day {
                 let row = product_row(products, day, line, order, &currency);
@@ -355,6 +371,8 @@ impl RollupBuilder {
                 let row = product_row(products, day, line, order, &currency);
                 row.paid_units += line.units;
                 row.paid_minor += share.minor();
+                row.freight_minor +=
+                    proportion(freight, line.line_total_minor, lines_total).minor();
             }
         }
     }

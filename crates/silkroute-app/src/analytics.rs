@@ -2,6 +2,9 @@
 //! means in the scope's time zone, and the figures read from rollups. The metric definitions
 //! live in `silkroute-analytics` (`docs/METRICS.md`); this module only gathers their inputs.
 
+mod customers;
+mod forecast;
+mod products;
 mod refresh;
 mod reporting_currency;
 mod store_view;
@@ -18,6 +21,9 @@ use silkroute_store::RollupSlice;
 
 use crate::{App, AppError, AppResult, Principal};
 
+pub use customers::CustomerAnalysis;
+pub use forecast::{ForecastReport, ForecastRequest};
+pub use products::ProductAnalysis;
 pub use refresh::{RebuildReport, RefreshReport};
 pub use reporting_currency::RateUsed;
 pub use store_view::{

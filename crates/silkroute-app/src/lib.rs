@@ -72,6 +72,8 @@ pub struct AppConfig {
     /// Whether the `test` provider delivers its capture notifications by itself (as a PSP
     /// would); tests turn this off to send them by hand.
     pub deliver_payment_notifications: bool,
+    /// What the payment provider keeps of each payment, in basis points (product margins).
+    pub payment_fee_bps: u32,
 }
 
 impl Default for AppConfig {
@@ -83,6 +85,7 @@ impl Default for AppConfig {
             pricing_date: None,
             test_payment_secret: "whsec_silkroute_test".to_string(),
             deliver_payment_notifications: true,
+            payment_fee_bps: 290,
         }
     }
 }

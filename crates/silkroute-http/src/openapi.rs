@@ -81,6 +81,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(analytics::store_overview))
         .routes(routes!(analytics::store_timeseries))
         .routes(routes!(analytics::store_breakdown))
+        .routes(routes!(analytics::products))
+        .routes(routes!(analytics::customers))
+        .routes(routes!(analytics::forecast))
 }
 
 /// The document as served at `/api/v1/openapi.json`.

@@ -17,7 +17,7 @@ macro_rules! analytics_store {
             use ::silkroute_domain::money::Money;
             use ::silkroute_domain::storefront::EventKind;
             use ::silkroute_store::{
-                AnalyticsStore, ChangedEvent, ChangedOrder, FactSpan, OrderCounts, ProductDay,
+                AnalyticsStore, BuyerDay, ChangedEvent, ChangedOrder, FactSpan, OrderCounts, ProductDay,
                 ProductSums, RollupCounts, RollupGroup, RollupMoney, RollupSlice, StoreError,
                 StoreResult,
             };
@@ -200,8 +200,8 @@ macro_rules! analytics_store {
                     insert!(
                         "rollup_products",
                         "product_id, market, currency, page_views, add_to_carts, units_placed, \
-                         refunded_units, paid_units, paid_minor",
-                        13,
+                         refunded_units, paid_units, paid_minor, freight_minor",
+                        14,
                         rows.products,
                         |b, r| {
                             b.push_bind(r.product_id.as_str())
@@ -212,7 +212,8 @@ macro_rules! analytics_store {
                                 .push_bind(r.units_placed)
                                 .push_bind(r.refunded_units)
                                 .push_bind(r.paid_units)
-                                .push_bind(r.paid_minor);
+                                .push_bind(r.paid_minor)
+                                .push_bind(r.freight_minor);
                         }
                     );
                     insert!(
@@ -356,7 +357,8 @@ macro_rules! analytics_store {
                     let lines_sql = format!(
                         "{}SELECT o.order_id, o.seller_id, o.buyer_id, o.destination, o.status, \
                          o.created_at, p.captured_at, o.total_minor, o.seller_currency, \
-                         o.seller_total_minor, l.product_id, l.quantity, l.line_total_minor \
+                         o.seller_total_minor, l.product_id, l.quantity, l.line_total_minor, \
+                         o.goods_minor, o.shipping_minor \
                          FROM hit JOIN orders o ON o.order_id = hit.order_id \
                          JOIN payments p ON p.payment_id = o.payment_id \
                          JOIN order_lines l ON l.seller_id = o.seller_id \
@@ -397,6 +399,8 @@ macro_rules! analytics_store {
                                 row.try_get(9).map_err(backend_error)?,
                                 currency,
                             ),
+                            goods_minor: row.try_get(13).map_err(backend_error)?,
+                            shipping_minor: row.try_get(14).map_err(backend_error)?,
                             refunds: Vec::new(),
                             given_back: matches!(status.as_str(), "refunded" | "returned"),
                             lines: vec![line],
@@ -732,7 +736,7 @@ macro_rules! analytics_store {
                     let rows = grouped(
                         &self.pool,
                         format!(
-                            "SELECT t.product_id, MAX(t.currency), {}, {}, {}, {}, {}, {} \
+                            "SELECT t.product_id, MAX(t.currency), {}, {}, {}, {}, {}, {}, {} \
                              FROM rollup_products t{} GROUP BY t.product_id ORDER BY t.product_id",
                             sum("page_views"),
                             sum("add_to_carts"),
@@ -740,6 +744,7 @@ macro_rules! analytics_store {
                             sum("refunded_units"),
                             sum("paid_units"),
                             sum("paid_minor"),
+                            sum("freight_minor"),
                             slice_filter(slice)
                         ),
                         slice,
@@ -756,6 +761,7 @@ macro_rules! analytics_store {
                                 refunded_units: row.try_get(5).map_err(backend_error)?,
                                 paid_units: row.try_get(6).map_err(backend_error)?,
                                 paid_minor: row.try_get(7).map_err(backend_error)?,
+                                freight_minor: row.try_get(8).map_err(backend_error)?,
                             })
                         })
                         .collect()
@@ -781,6 +787,33 @@ macro_rules! analytics_store {
                                 day: row.try_get(1).map_err(backend_error)?,
                                 paid_units: row.try_get(2).map_err(backend_error)?,
                                 units_placed: row.try_get(3).map_err(backend_error)?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn buyer_days(&self, slice: &RollupSlice) -> StoreResult<Vec<BuyerDay>> {
+                    let rows = grouped(
+                        &self.pool,
+                        format!(
+                            "SELECT t.buyer_id, t.day, t.currency, {}, {} FROM rollup_buyers t{} \
+                             AND t.paid > 0 GROUP BY t.buyer_id, t.day, t.currency \
+                             ORDER BY t.buyer_id, t.day",
+                            sum("paid"),
+                            sum("paid_minor"),
+                            slice_filter(slice)
+                        ),
+                        slice,
+                    )
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(BuyerDay {
+                                buyer_id: row.try_get(0).map_err(backend_error)?,
+                                day: row.try_get(1).map_err(backend_error)?,
+                                currency: row.try_get(2).map_err(backend_error)?,
+                                paid_orders: row.try_get(3).map_err(backend_error)?,
+                                paid_minor: row.try_get(4).map_err(backend_error)?,
                             })
                         })
                         .collect()

@@ -117,6 +117,7 @@ pub struct ProductSums {
     pub refunded_units: i64,
     pub paid_units: i64,
     pub paid_minor: i64,
+    pub freight_minor: i64,
 }
 
 /// One product's daily paid units (its sparkline and sales velocity).
@@ -131,3 +132,13 @@ pub struct ProductDay {
 /// The two streams the refresh job follows.
 pub const ORDER_STREAM: &str = "orders";
 pub const EVENT_STREAM: &str = "events";
+
+/// One buyer's paid orders on one day (customer analytics).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuyerDay {
+    pub buyer_id: String,
+    pub day: NaiveDate,
+    pub currency: String,
+    pub paid_orders: i64,
+    pub paid_minor: i64,
+}

@@ -29,8 +29,8 @@ use silkroute_domain::party::{Buyer, Seller};
 use silkroute_domain::storefront::StorefrontEvent;
 
 pub use analytics::{
-    ChangedEvent, ChangedOrder, EVENT_STREAM, FactSpan, ORDER_STREAM, OrderCounts, ProductDay,
-    ProductSums, RollupCounts, RollupGroup, RollupMoney, RollupSlice,
+    BuyerDay, ChangedEvent, ChangedOrder, EVENT_STREAM, FactSpan, ORDER_STREAM, OrderCounts,
+    ProductDay, ProductSums, RollupCounts, RollupGroup, RollupMoney, RollupSlice,
 };
 pub use error::StoreError;
 pub use facts::{EventFactRow, ImportedFactRow, OrderFactRow, RefundFactRow};
@@ -285,6 +285,8 @@ pub trait AnalyticsStore: Send + Sync {
     async fn returning_buyers(&self, slice: &RollupSlice, since: NaiveDate) -> StoreResult<i64>;
     async fn product_sums(&self, slice: &RollupSlice) -> StoreResult<Vec<ProductSums>>;
     async fn product_days(&self, slice: &RollupSlice) -> StoreResult<Vec<ProductDay>>;
+    /// Days on which a buyer paid, with what (for RFM, cohorts and lifetime value).
+    async fn buyer_days(&self, slice: &RollupSlice) -> StoreResult<Vec<BuyerDay>>;
 }
 
 #[async_trait]

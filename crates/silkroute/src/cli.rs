@@ -236,6 +236,42 @@ pub enum BenchCommand {
     /// storage limit, then the stock audit. Uses a temporary SQLite file unless --database-url
     /// names PostgreSQL (a fresh schema, dropped afterwards) or an empty SQLite database.
     Checkout(BenchCheckoutArgs),
+    /// Store analytics at scale: seeds the demo up to --order-lines order lines when the
+    /// database has no sellers, then times a full rollup rebuild, the facts export, and the
+    /// store overview (seller, platform, 365 days) and time series latency (p50/p95/p99).
+    Analytics(BenchAnalyticsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BenchAnalyticsArgs {
+    /// Order lines the database should hold (rows of `order_lines`); an empty database is
+    /// seeded up to about this many, one with sellers must already hold them.
+    #[arg(long, default_value_t = 10_000_000)]
+    pub order_lines: u64,
+    /// Requests measured per query kind (after a short warm-up).
+    #[arg(long, default_value_t = 200)]
+    pub queries: usize,
+    /// Demo sellers to seed (an empty database only).
+    #[arg(long, default_value_t = 200)]
+    pub sellers: u32,
+    /// Demo products per seller (an empty database only).
+    #[arg(long, default_value_t = 100)]
+    pub products_per_seller: u32,
+    /// Demo buyers (an empty database only).
+    #[arg(long, default_value_t = 2_000)]
+    pub buyers: u32,
+    /// Days of order history to seed, ending yesterday.
+    #[arg(long, default_value_t = 730)]
+    pub days: u32,
+    /// Days (ending now) of storefront traffic to seed: modest, so that a large seed finishes.
+    #[arg(long, default_value_t = 30)]
+    pub traffic_days: u32,
+    /// Seeds the demo data and the choice of sellers queried.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Skip the facts export (it writes every fact to a temporary folder, then deletes it).
+    #[arg(long)]
+    pub skip_export: bool,
 }
 
 #[derive(Debug, Args)]

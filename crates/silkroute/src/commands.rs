@@ -12,8 +12,8 @@ use silkroute_domain::identifiers::{IdentifierKind, validate};
 use silkroute_http::HttpConfig;
 
 use crate::cli::{
-    BenchCheckoutArgs, BenchCommand, Cli, Command, ConfigCommand, DemoArgs, ExportCommand,
-    FxCommand, ImportCommand, TokenCommand,
+    BenchAnalyticsArgs, BenchCheckoutArgs, BenchCommand, Cli, Command, ConfigCommand, DemoArgs,
+    ExportCommand, FxCommand, ImportCommand, TokenCommand,
 };
 use crate::config::{self, Config};
 
@@ -23,6 +23,7 @@ mod report;
 mod serve;
 
 use demo::run_demo;
+pub(crate) use export::{FactCounts, write_facts};
 use serve::serve;
 
 /// Bad usage or input: exit code 2.
@@ -47,7 +48,7 @@ pub fn exit_code_for(error: &anyhow::Error) -> u8 {
     }
 }
 
-fn app_error(error: AppError) -> anyhow::Error {
+pub(crate) fn app_error(error: AppError) -> anyhow::Error {
     if let AppError::Invalid(errors) = &error {
         let lines = errors
             .iter()
@@ -73,6 +74,7 @@ fn app_config(config: &Config) -> AppConfig {
         pricing_date: None,
         test_payment_secret: config.test_payment_secret.clone(),
         deliver_payment_notifications: true,
+        payment_fee_bps: config.payment_fee_bps,
     }
 }
 
@@ -81,7 +83,7 @@ async fn open_app(config: &Config) -> anyhow::Result<App> {
     Ok(App::new(store, Arc::new(SystemClock), app_config(config)))
 }
 
-fn progress_bar(quiet: bool) -> ProgressBar {
+pub(crate) fn progress_bar(quiet: bool) -> ProgressBar {
     if quiet {
         return ProgressBar::hidden();
     }
@@ -285,6 +287,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench {
             command: BenchCommand::Checkout(args),
         } => bench_checkout(&config, cli.database_url.clone(), args, cli.json).await,
+        Command::Bench {
+            command: BenchCommand::Analytics(args),
+        } => bench_analytics(&config, args, cli.json).await,
         Command::Config {
             command: ConfigCommand::Example,
         } => {
@@ -527,6 +532,43 @@ async fn bench_checkout(
             report.audit.held_by_orders,
             report.audit.mismatched_products
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn bench_analytics(
+    config: &Config,
+    args: BenchAnalyticsArgs,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    if args.order_lines == 0 || args.queries == 0 || args.sellers == 0 {
+        return Err(
+            UsageError("--order-lines, --queries and --sellers must be positive".into()).into(),
+        );
+    }
+    let app = open_app(config).await?;
+    app.prepare().await.map_err(app_error)?;
+    let report = crate::bench::analytics(
+        app,
+        &crate::bench::AnalyticsOptions {
+            database: config::redact(&config.database_url),
+            order_lines: args.order_lines,
+            queries: args.queries,
+            sellers: args.sellers,
+            products_per_seller: args.products_per_seller,
+            buyers: args.buyers,
+            days: args.days,
+            traffic_days: args.traffic_days,
+            seed: args.seed,
+            export: !args.skip_export,
+            quiet: json,
+        },
+    )
+    .await?;
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        crate::bench::print_analytics(&report);
     }
     Ok(ExitCode::SUCCESS)
 }

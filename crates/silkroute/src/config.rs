@@ -16,6 +16,8 @@ pub struct Config {
     pub bind: SocketAddr,
     pub fx_max_gap_days: u32,
     pub buyer_spread_bps: u32,
+    /// What the payment provider keeps of each payment (product margins), basis points.
+    pub payment_fee_bps: u32,
     pub body_limit_bytes: usize,
     pub request_timeout_seconds: u64,
     /// The signing secret of the built-in `test` payment provider's notifications.
@@ -31,6 +33,7 @@ impl Default for Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             fx_max_gap_days: 7,
             buyer_spread_bps: 150,
+            payment_fee_bps: 290,
             body_limit_bytes: 1024 * 1024,
             request_timeout_seconds: 30,
             test_payment_secret: "whsec_silkroute_test".to_string(),
@@ -97,6 +100,8 @@ bind = "127.0.0.1:8080"
 fx_max_gap_days = 7
 # Spread over the ECB mid rate on buyer-facing catalog prices, in basis points.
 buyer_spread_bps = 150
+# What the payment provider keeps of each payment, in basis points: product margins deduct it.
+payment_fee_bps = 290
 
 body_limit_bytes = 1048576
 request_timeout_seconds = 30

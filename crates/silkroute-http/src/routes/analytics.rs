@@ -4,7 +4,10 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
-use silkroute_app::analytics::{AnalyticsQuery, StoreBreakdown, StoreOverview, StoreSeries};
+use silkroute_app::analytics::{
+    AnalyticsQuery, CustomerAnalysis, ForecastReport, ForecastRequest, ProductAnalysis,
+    StoreBreakdown, StoreOverview, StoreSeries,
+};
 use utoipa::IntoParams;
 
 use crate::AppState;
@@ -104,4 +107,105 @@ pub async fn store_breakdown(
             .store_breakdown(&resolved, query.by.as_deref())
             .await?,
     ))
+}
+
+/// Products, customers and forecast take the scope and period plus their own settings.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct InsightQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Admin only (a seller may name only itself): whose store.
+    #[serde(alias = "seller_id")]
+    pub seller: Option<String>,
+    pub market: Option<String>,
+    /// Customers: the days ahead that CLV and expected purchases cover (default 90).
+    pub horizon_days: Option<String>,
+    /// Forecast: one product instead of the best sellers.
+    pub product_id: Option<String>,
+    /// Forecast: supplier lead time in days (default 14).
+    pub lead_time_days: Option<String>,
+    /// Forecast: days between reorder reviews (default 7).
+    pub review_period_days: Option<String>,
+    /// Forecast: chance of not running out during a lead time (default 0.95).
+    pub service_level: Option<String>,
+}
+
+impl InsightQuery {
+    fn analytics(&self) -> AnalyticsQuery {
+        AnalyticsQuery {
+            from: self.from.clone(),
+            to: self.to.clone(),
+            seller: self.seller.clone(),
+            market: self.market.clone(),
+            currency: None,
+        }
+    }
+}
+
+fn days(field: &str, value: Option<&str>) -> ApiResult<Option<u32>> {
+    value
+        .map(|text| {
+            text.parse::<u32>().map_err(|_| {
+                crate::problem::ApiError::field(field, "must be a whole number of days")
+            })
+        })
+        .transpose()
+}
+
+/// Per product: views, carts, conversion, units, paid amount, refunds, margin, pace, stock
+/// cover, rank and a diagnosis.
+#[utoipa::path(get, path = "/api/v1/analytics/products", tag = "analytics",
+    params(InsightQuery),
+    responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
+pub async fn products(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    ApiQuery(query): ApiQuery<InsightQuery>,
+) -> ApiResult<Json<ProductAnalysis>> {
+    let resolved = state
+        .app
+        .resolve_analytics(&caller, &query.analytics())
+        .await?;
+    Ok(Json(state.app.product_analysis(&resolved).await?))
+}
+
+/// New and returning buyers, cohorts, RFM segments, BG/NBD and Gamma-Gamma lifetime value.
+#[utoipa::path(get, path = "/api/v1/analytics/customers", tag = "analytics",
+    params(InsightQuery),
+    responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
+pub async fn customers(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    ApiQuery(query): ApiQuery<InsightQuery>,
+) -> ApiResult<Json<CustomerAnalysis>> {
+    let horizon = days("horizon_days", query.horizon_days.as_deref())?;
+    let resolved = state
+        .app
+        .resolve_analytics(&caller, &query.analytics())
+        .await?;
+    Ok(Json(state.app.customer_analysis(&resolved, horizon).await?))
+}
+
+/// Daily demand forecast per product with its band, backtest and replenishment plan.
+#[utoipa::path(get, path = "/api/v1/analytics/forecast", tag = "analytics",
+    params(InsightQuery),
+    responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
+pub async fn forecast(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    ApiQuery(query): ApiQuery<InsightQuery>,
+) -> ApiResult<Json<ForecastReport>> {
+    let request = ForecastRequest {
+        product_id: query.product_id.clone(),
+        horizon_days: days("horizon_days", query.horizon_days.as_deref())?,
+        lead_time_days: days("lead_time_days", query.lead_time_days.as_deref())?,
+        review_period_days: days("review_period_days", query.review_period_days.as_deref())?,
+        service_level: query.service_level.clone(),
+    };
+    let resolved = state
+        .app
+        .resolve_analytics(&caller, &query.analytics())
+        .await?;
+    Ok(Json(state.app.demand_forecast(&resolved, &request).await?))
 }

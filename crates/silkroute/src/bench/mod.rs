@@ -1,6 +1,7 @@
 //! `silkroute bench …`: reproducible measurements against the real router on loopback, so that a
 //! figure includes routing, JSON, pricing and the database exactly as a client sees them.
 
+mod analytics;
 mod catalog;
 mod checkout;
 mod client;
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+pub use analytics::{AnalyticsOptions, analytics, print_analytics};
 pub use catalog::catalog;
 pub use checkout::{CheckoutOptions, checkout};
 

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use serde::Serialize;
+use silkroute_app::App;
 
 use super::{UsageError, app_error, open_app, progress_bar};
 use crate::config::Config;
@@ -25,8 +26,48 @@ pub(super) async fn facts(
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
     let app = open_app(config).await?;
     app.prepare().await.map_err(app_error)?;
-    let counts = app.row_counts().await.map_err(app_error)?;
     let bar = progress_bar(json);
+    let FactCounts {
+        orders,
+        storefront_events: events,
+        refunds,
+        imported_orders: imported,
+    } = write_facts(&app, out, &bar).await?;
+    bar.finish_and_clear();
+
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({"out": out, "orders": orders, "storefront_events": events,
+                "refunds": refunds, "imported_orders": imported})
+        );
+    } else {
+        println!(
+            "wrote {orders} orders, {events} storefront events, {refunds} refunds and {imported} \
+             imported orders to {}",
+            out.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Rows written per file by [`write_facts`].
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub(crate) struct FactCounts {
+    pub orders: u64,
+    pub storefront_events: u64,
+    pub refunds: u64,
+    pub imported_orders: u64,
+}
+
+/// Writes orders.csv, storefront_events.csv, refunds.csv and imported_orders.csv into `out`
+/// (which must exist): what `export facts` does, and what `bench analytics` times.
+pub(crate) async fn write_facts(
+    app: &App,
+    out: &Path,
+    bar: &indicatif::ProgressBar,
+) -> anyhow::Result<FactCounts> {
+    let counts = app.row_counts().await.map_err(app_error)?;
 
     bar.set_message("orders");
     bar.set_length(counts.orders as u64);
@@ -41,7 +82,7 @@ pub(super) async fn facts(
                 Ok((page, last))
             }
         },
-        &bar,
+        bar,
     )
     .await?;
 
@@ -59,7 +100,7 @@ pub(super) async fn facts(
                 Ok((page, last))
             }
         },
-        &bar,
+        bar,
     )
     .await?;
 
@@ -76,7 +117,7 @@ pub(super) async fn facts(
                 Ok((page, last))
             }
         },
-        &bar,
+        bar,
     )
     .await?;
 
@@ -95,25 +136,15 @@ pub(super) async fn facts(
                 Ok((page, last))
             }
         },
-        &bar,
+        bar,
     )
     .await?;
-    bar.finish_and_clear();
-
-    if json {
-        println!(
-            "{}",
-            serde_json::json!({"out": out, "orders": orders, "storefront_events": events,
-                "refunds": refunds, "imported_orders": imported})
-        );
-    } else {
-        println!(
-            "wrote {orders} orders, {events} storefront events, {refunds} refunds and {imported} \
-             imported orders to {}",
-            out.display()
-        );
-    }
-    Ok(ExitCode::SUCCESS)
+    Ok(FactCounts {
+        orders,
+        storefront_events: events,
+        refunds,
+        imported_orders: imported,
+    })
 }
 
 /// Writes every page `next(after)` returns into `out/name`; returns the number of rows.

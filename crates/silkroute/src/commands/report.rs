@@ -69,7 +69,14 @@ pub(super) async fn report(
     args: &ReportArgs,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let known = ["overview", "timeseries", "breakdown"];
+    let known = [
+        "overview",
+        "timeseries",
+        "breakdown",
+        "products",
+        "customers",
+        "forecast",
+    ];
     if !known.contains(&args.report.as_str()) {
         return Err(UsageError(format!(
             "unknown report '{}': one of {}",
@@ -135,6 +142,118 @@ pub(super) async fn report(
             (
                 body,
                 strings(&["bucket", &series.metric, "previous_bucket", "previous"]),
+                rows,
+            )
+        }
+        "products" => {
+            let analysis = app.product_analysis(&resolved).await.map_err(app_error)?;
+            let body = serde_json::to_value(&analysis)?;
+            let rows = analysis
+                .products
+                .iter()
+                .map(|p| {
+                    vec![
+                        p.rank.to_string(),
+                        p.sku.clone(),
+                        p.page_views.to_string(),
+                        cell(&serde_json::to_value(p.add_to_cart_rate)?),
+                        p.paid_units.to_string(),
+                        p.paid_amount.amount_string(),
+                        p.margin.amount_string(),
+                        p.days_of_cover.map(|d| d.to_string()).unwrap_or_default(),
+                        serde_json::to_value(p.diagnosis)?
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                    ]
+                    .into_iter()
+                    .map(Ok)
+                    .collect::<Result<Vec<String>, serde_json::Error>>()
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let header = strings(&[
+                "rank",
+                "sku",
+                "views",
+                "cart_rate",
+                "paid_units",
+                "paid_amount",
+                "margin",
+                "days_of_cover",
+                "diagnosis",
+            ]);
+            (body, header, rows)
+        }
+        "customers" => {
+            let analysis = app
+                .customer_analysis(&resolved, None)
+                .await
+                .map_err(app_error)?;
+            let body = serde_json::to_value(&analysis)?;
+            let rows = body["rfm_segments"]
+                .as_array()
+                .map(|segments| {
+                    segments
+                        .iter()
+                        .map(|s| {
+                            vec![
+                                cell(&s["segment"]),
+                                cell(&s["buyers"]),
+                                cell(&s["share"]),
+                                cell(&s["monetary_minor"]),
+                            ]
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                body,
+                strings(&["segment", "buyers", "share", "monetary_minor"]),
+                rows,
+            )
+        }
+        "forecast" => {
+            let report = app
+                .demand_forecast(&resolved, &Default::default())
+                .await
+                .map_err(app_error)?;
+            let body = serde_json::to_value(&report)?;
+            let rows = body["products"]
+                .as_array()
+                .map(|products| {
+                    products
+                        .iter()
+                        .map(|p| {
+                            let next_week: f64 = p["forecast"]
+                                .as_array()
+                                .map(|d| d.iter().take(7).filter_map(|x| x["mean"].as_f64()).sum())
+                                .unwrap_or(0.0);
+                            vec![
+                                cell(&p["sku"]),
+                                format!("{next_week:.1}"),
+                                cell(&p["stock"]["available"]),
+                                cell(&p["stockout_date"]),
+                                cell(&p["replenishment"]["reorder_point"]),
+                                cell(&p["replenishment"]["suggested_order_qty"]),
+                                cell(&p["backtest"]["model_mae"]),
+                                cell(&p["backtest"]["seasonal_naive_mae"]),
+                            ]
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                body,
+                strings(&[
+                    "sku",
+                    "next_7_days",
+                    "available",
+                    "stockout",
+                    "reorder_point",
+                    "order_qty",
+                    "mae",
+                    "naive_mae",
+                ]),
                 rows,
             )
         }

@@ -4,6 +4,7 @@
 
 mod customers;
 mod forecast;
+mod industry;
 mod products;
 mod refresh;
 mod reporting_currency;
@@ -23,6 +24,7 @@ use crate::{App, AppError, AppResult, Principal};
 
 pub use customers::CustomerAnalysis;
 pub use forecast::{ForecastReport, ForecastRequest};
+pub use industry::{IndustryCategories, IndustryKeywords, MIN_SELLERS};
 pub use products::ProductAnalysis;
 pub use refresh::{RebuildReport, RefreshReport};
 pub use reporting_currency::RateUsed;

@@ -84,6 +84,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(analytics::products))
         .routes(routes!(analytics::customers))
         .routes(routes!(analytics::forecast))
+        .routes(routes!(analytics::industry_categories))
+        .routes(routes!(analytics::industry_keywords))
 }
 
 /// The document as served at `/api/v1/openapi.json`.

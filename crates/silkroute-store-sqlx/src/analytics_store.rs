@@ -17,7 +17,7 @@ macro_rules! analytics_store {
             use ::silkroute_domain::money::Money;
             use ::silkroute_domain::storefront::EventKind;
             use ::silkroute_store::{
-                AnalyticsStore, BuyerDay, ChangedEvent, ChangedOrder, FactSpan, OrderCounts, ProductDay,
+                AnalyticsStore, BuyerDay, CategoryCounts, ChangedEvent, KeywordCounts, Supply, ChangedOrder, FactSpan, OrderCounts, ProductDay,
                 ProductSums, RollupCounts, RollupGroup, RollupMoney, RollupSlice, StoreError,
                 StoreResult,
             };
@@ -225,6 +225,48 @@ macro_rules! analytics_store {
                             b.push_bind(r.keyword.as_str())
                                 .push_bind(r.market.as_str())
                                 .push_bind(r.searches);
+                        }
+                    );
+                    insert!(
+                        "rollup_categories",
+                        "category, market, seller_id, currency, page_views, paid_orders, \
+                         paid_units, paid_minor",
+                        12,
+                        rows.categories,
+                        |b, r| {
+                            b.push_bind(r.category.as_str())
+                                .push_bind(r.market.as_str())
+                                .push_bind(r.seller_id.as_str())
+                                .push_bind(r.currency.as_str())
+                                .push_bind(r.page_views)
+                                .push_bind(r.paid_orders)
+                                .push_bind(r.paid_units)
+                                .push_bind(r.paid_minor);
+                        }
+                    );
+                    insert!(
+                        "rollup_category_visitors",
+                        "category, market, visitor_id",
+                        7,
+                        rows.category_visitors,
+                        |b, r| {
+                            b.push_bind(r.category.as_str())
+                                .push_bind(r.market.as_str())
+                                .push_bind(r.visitor_id.as_str());
+                        }
+                    );
+                    insert!(
+                        "rollup_keyword_searchers",
+                        "keyword, market, visitor_id, searches, clicked, purchased",
+                        10,
+                        rows.searchers,
+                        |b, r| {
+                            b.push_bind(r.keyword.as_str())
+                                .push_bind(r.market.as_str())
+                                .push_bind(r.visitor_id.as_str())
+                                .push_bind(r.searches)
+                                .push_bind(i64::from(r.clicked))
+                                .push_bind(i64::from(r.purchased));
                         }
                     );
                 Ok(())
@@ -443,7 +485,8 @@ macro_rules! analytics_store {
                 ) -> StoreResult<Vec<RollupEvent>> {
                     let sql = format!(
                         "SELECT seller_id, visitor_id, kind, product_id, keyword, market, source, \
-                         device, at FROM storefront_events WHERE at >= $1 AND at < $2{}",
+                         device, at, session_id FROM storefront_events \
+                         WHERE at >= $1 AND at < $2{}",
                         seller_filter(seller, "seller_id", 3)
                     );
                     let mut query = ::sqlx::query(AssertSqlSafe(sql)).bind(from).bind(to);
@@ -465,6 +508,7 @@ macro_rules! analytics_store {
                                 source: row.try_get(6).map_err(backend_error)?,
                                 device: row.try_get(7).map_err(backend_error)?,
                                 at: row.try_get(8).map_err(backend_error)?,
+                                session_id: row.try_get(9).map_err(backend_error)?,
                             })
                         })
                         .collect()
@@ -486,6 +530,9 @@ macro_rules! analytics_store {
                         "rollup_buyers",
                         "rollup_products",
                         "rollup_keywords",
+                        "rollup_categories",
+                        "rollup_category_visitors",
+                        "rollup_keyword_searchers",
                     ] {
                         ::sqlx::query(AssertSqlSafe(format!(
                             "DELETE FROM {table} WHERE scope = $1 AND day >= $2 AND day <= $3"
@@ -551,6 +598,9 @@ macro_rules! analytics_store {
                         "rollup_buyers",
                         "rollup_products",
                         "rollup_keywords",
+                        "rollup_categories",
+                        "rollup_category_visitors",
+                        "rollup_keyword_searchers",
                         "analytics_watermarks",
                     ] {
                         ::sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
@@ -817,6 +867,233 @@ macro_rules! analytics_store {
                             })
                         })
                         .collect()
+                }
+
+                async fn product_listings(
+                    &self,
+                    products: &[String],
+                ) -> StoreResult<Vec<(String, String, String)>> {
+                    let mut listings = Vec::new();
+                    for chunk in products.chunks(MAX_VARIABLES.min(10_000)) {
+                        let mut query: QueryBuilder<Db> = QueryBuilder::new(
+                            "SELECT product_id, seller_id, category FROM products \
+                             WHERE product_id IN (",
+                        );
+                        let mut list = query.separated(", ");
+                        for product in chunk {
+                            list.push_bind(product.as_str());
+                        }
+                        query.push(")");
+                        let rows = query
+                            .build()
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(backend_error)?;
+                        for row in &rows {
+                            listings.push((
+                                row.try_get(0).map_err(backend_error)?,
+                                row.try_get(1).map_err(backend_error)?,
+                                row.try_get(2).map_err(backend_error)?,
+                            ));
+                        }
+                    }
+                    Ok(listings)
+                }
+
+                async fn category_counts(
+                    &self,
+                    slice: &RollupSlice,
+                ) -> StoreResult<Vec<CategoryCounts>> {
+                    let filter = slice_filter(slice);
+                    let rows = grouped(
+                        &self.pool,
+                        format!(
+                            "SELECT t.category, COUNT(DISTINCT t.seller_id), {}, {}, {} \
+                             FROM rollup_categories t{filter} GROUP BY t.category",
+                            sum("page_views"),
+                            sum("paid_orders"),
+                            sum("paid_units")
+                        ),
+                        slice,
+                    )
+                    .await?;
+                    let mut counts: ::std::collections::BTreeMap<String, CategoryCounts> =
+                        ::std::collections::BTreeMap::new();
+                    for row in &rows {
+                        let category: String = row.try_get(0).map_err(backend_error)?;
+                        counts.insert(
+                            category.clone(),
+                            CategoryCounts {
+                                category,
+                                sellers: row.try_get(1).map_err(backend_error)?,
+                                visitors: 0,
+                                page_views: row.try_get(2).map_err(backend_error)?,
+                                paid_orders: row.try_get(3).map_err(backend_error)?,
+                                paid_units: row.try_get(4).map_err(backend_error)?,
+                            },
+                        );
+                    }
+                    let visitors = grouped(
+                        &self.pool,
+                        format!(
+                            "SELECT t.category, COUNT(DISTINCT t.visitor_id) \
+                             FROM rollup_category_visitors t{filter} GROUP BY t.category"
+                        ),
+                        slice,
+                    )
+                    .await?;
+                    for row in &visitors {
+                        let category: String = row.try_get(0).map_err(backend_error)?;
+                        let count: i64 = row.try_get(1).map_err(backend_error)?;
+                        counts
+                            .entry(category.clone())
+                            .or_insert_with(|| CategoryCounts {
+                                category,
+                                ..CategoryCounts::default()
+                            })
+                            .visitors = count;
+                    }
+                    Ok(counts.into_values().collect())
+                }
+
+                async fn category_money(
+                    &self,
+                    slice: &RollupSlice,
+                    by_seller: bool,
+                ) -> StoreResult<Vec<RollupMoney>> {
+                    let key = if by_seller {
+                        "t.category || '|' || t.seller_id"
+                    } else {
+                        "t.category"
+                    };
+                    let group = if by_seller {
+                        "t.category, t.seller_id"
+                    } else {
+                        "t.category"
+                    };
+                    let rows = grouped(
+                        &self.pool,
+                        format!(
+                            "SELECT {key}, t.day, t.currency, {}, CAST(0 AS BIGINT) \
+                             FROM rollup_categories t{} AND t.paid_orders > 0 \
+                             GROUP BY {group}, t.day, t.currency ORDER BY 1, 2, 3",
+                            sum("paid_minor"),
+                            slice_filter(slice)
+                        ),
+                        slice,
+                    )
+                    .await?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(RollupMoney {
+                                key: row.try_get(0).map_err(backend_error)?,
+                                day: row.try_get(1).map_err(backend_error)?,
+                                currency: row.try_get(2).map_err(backend_error)?,
+                                paid_minor: row.try_get(3).map_err(backend_error)?,
+                                refund_minor: row.try_get(4).map_err(backend_error)?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn keyword_counts(
+                    &self,
+                    slice: &RollupSlice,
+                    limit: i64,
+                ) -> StoreResult<Vec<KeywordCounts>> {
+                    let n = if slice.market.is_some() { 5 } else { 4 };
+                    let sql = format!(
+                        "SELECT t.keyword, {}, COUNT(DISTINCT t.visitor_id), \
+                         COUNT(DISTINCT CASE WHEN t.clicked = 1 THEN t.visitor_id END), \
+                         COUNT(DISTINCT CASE WHEN t.purchased = 1 THEN t.visitor_id END) \
+                         FROM rollup_keyword_searchers t{} GROUP BY t.keyword \
+                         ORDER BY 2 DESC, 1 LIMIT ${n}",
+                        sum("searches"),
+                        slice_filter(slice)
+                    );
+                    let rows = bind_slice(::sqlx::query(AssertSqlSafe(sql)), slice)
+                        .bind(limit)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(backend_error)?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(KeywordCounts {
+                                keyword: row.try_get(0).map_err(backend_error)?,
+                                searches: row.try_get(1).map_err(backend_error)?,
+                                searchers: row.try_get(2).map_err(backend_error)?,
+                                clickers: row.try_get(3).map_err(backend_error)?,
+                                purchasers: row.try_get(4).map_err(backend_error)?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn keyword_markets(
+                    &self,
+                    slice: &RollupSlice,
+                    keywords: &[String],
+                ) -> StoreResult<Vec<(String, String, i64)>> {
+                    let mut found = Vec::new();
+                    for keyword in keywords {
+                        let n = if slice.market.is_some() { 5 } else { 4 };
+                        let sql = format!(
+                            "SELECT t.market, {} FROM rollup_keyword_searchers t{} \
+                             AND t.keyword = ${n} GROUP BY t.market ORDER BY 2 DESC, 1",
+                            sum("searches"),
+                            slice_filter(slice)
+                        );
+                        let rows = bind_slice(::sqlx::query(AssertSqlSafe(sql)), slice)
+                            .bind(keyword.as_str())
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(backend_error)?;
+                        for row in &rows {
+                            found.push((
+                                keyword.clone(),
+                                row.try_get(0).map_err(backend_error)?,
+                                row.try_get(1).map_err(backend_error)?,
+                            ));
+                        }
+                    }
+                    Ok(found)
+                }
+
+                async fn category_supply(&self) -> StoreResult<Vec<Supply>> {
+                    let rows = ::sqlx::query(
+                        "SELECT category, COUNT(*), COUNT(DISTINCT seller_id) FROM products \
+                         WHERE status = 'active' GROUP BY category ORDER BY category",
+                    )
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(Supply {
+                                key: row.try_get(0).map_err(backend_error)?,
+                                listings: row.try_get(1).map_err(backend_error)?,
+                                sellers: row.try_get(2).map_err(backend_error)?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn keyword_supply(&self, keyword: &str) -> StoreResult<Supply> {
+                    let escaped = keyword.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                    let row = ::sqlx::query(
+                        "SELECT COUNT(*), COUNT(DISTINCT seller_id) FROM products \
+                         WHERE status = 'active' \
+                         AND LOWER(CAST(titles AS TEXT)) LIKE $1 ESCAPE '\\'",
+                    )
+                    .bind(format!("%{escaped}%"))
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                    Ok(Supply {
+                        key: keyword.to_string(),
+                        listings: row.try_get(0).map_err(backend_error)?,
+                        sellers: row.try_get(1).map_err(backend_error)?,
+                    })
                 }
             }
         }

@@ -142,3 +142,35 @@ pub struct BuyerDay {
     pub paid_orders: i64,
     pub paid_minor: i64,
 }
+
+/// A category's sums over a slice of the platform's industry rollups.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CategoryCounts {
+    pub category: String,
+    /// Sellers with a view or a paid order in the category: what privacy rules count.
+    pub sellers: i64,
+    pub visitors: i64,
+    pub page_views: i64,
+    pub paid_orders: i64,
+    pub paid_units: i64,
+}
+
+/// A keyword's sums over a slice.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct KeywordCounts {
+    pub keyword: String,
+    pub searches: i64,
+    pub searchers: i64,
+    /// Searchers who viewed a product after searching (same session).
+    pub clickers: i64,
+    /// Searchers who started a checkout after searching (same session).
+    pub purchasers: i64,
+}
+
+/// Active listings (supply) of a category or matching a keyword, and how many sellers list them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Supply {
+    pub key: String,
+    pub listings: i64,
+    pub sellers: i64,
+}

@@ -29,8 +29,9 @@ use silkroute_domain::party::{Buyer, Seller};
 use silkroute_domain::storefront::StorefrontEvent;
 
 pub use analytics::{
-    BuyerDay, ChangedEvent, ChangedOrder, EVENT_STREAM, FactSpan, ORDER_STREAM, OrderCounts,
-    ProductDay, ProductSums, RollupCounts, RollupGroup, RollupMoney, RollupSlice,
+    BuyerDay, CategoryCounts, ChangedEvent, ChangedOrder, EVENT_STREAM, FactSpan, KeywordCounts,
+    ORDER_STREAM, OrderCounts, ProductDay, ProductSums, RollupCounts, RollupGroup, RollupMoney,
+    RollupSlice, Supply,
 };
 pub use error::StoreError;
 pub use facts::{EventFactRow, ImportedFactRow, OrderFactRow, RefundFactRow};
@@ -285,6 +286,36 @@ pub trait AnalyticsStore: Send + Sync {
     async fn returning_buyers(&self, slice: &RollupSlice, since: NaiveDate) -> StoreResult<i64>;
     async fn product_sums(&self, slice: &RollupSlice) -> StoreResult<Vec<ProductSums>>;
     async fn product_days(&self, slice: &RollupSlice) -> StoreResult<Vec<ProductDay>>;
+    /// Per category (leaf and parent) of the platform's industry rollups.
+    async fn category_counts(&self, slice: &RollupSlice) -> StoreResult<Vec<CategoryCounts>>;
+    /// Paid money per category (key `category`) or per category and seller (key
+    /// `category|seller`), by day and currency.
+    async fn category_money(
+        &self,
+        slice: &RollupSlice,
+        by_seller: bool,
+    ) -> StoreResult<Vec<RollupMoney>>;
+    /// The most searched keywords, most searches first.
+    async fn keyword_counts(
+        &self,
+        slice: &RollupSlice,
+        limit: i64,
+    ) -> StoreResult<Vec<KeywordCounts>>;
+    /// Searches per keyword and market, for the given keywords.
+    async fn keyword_markets(
+        &self,
+        slice: &RollupSlice,
+        keywords: &[String],
+    ) -> StoreResult<Vec<(String, String, i64)>>;
+    /// Active listings per category.
+    async fn category_supply(&self) -> StoreResult<Vec<Supply>>;
+    /// Active listings whose titles contain the (lower-case) keyword.
+    async fn keyword_supply(&self, keyword: &str) -> StoreResult<Supply>;
+    /// (product, seller, category) of the products among `products` that exist.
+    async fn product_listings(
+        &self,
+        products: &[String],
+    ) -> StoreResult<Vec<(String, String, String)>>;
     /// Days on which a buyer paid, with what (for RFM, cohorts and lifetime value).
     async fn buyer_days(&self, slice: &RollupSlice) -> StoreResult<Vec<BuyerDay>>;
 }

@@ -138,7 +138,7 @@ pub enum AnalyticsCommand {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// overview, timeseries or breakdown.
+    /// overview, timeseries, breakdown, products, customers, forecast, industry or keywords.
     pub report: String,
     /// A seller id (sel_…); without it, the platform.
     #[arg(long)]

@@ -6,8 +6,12 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono_tz::Tz;
 use serde::Serialize;
-use silkroute_analytics::rollup::{DayRollups, RollupBuilder, day_span, local_day, roll_up};
+use silkroute_analytics::rollup::industry::{IndustryBuilder, Listing};
+use silkroute_analytics::rollup::{
+    DayRollups, RollupBuilder, RollupEvent, RollupOrder, day_span, local_day, roll_up,
+};
 use silkroute_domain::ids::SellerId;
 use silkroute_store::{EVENT_STREAM, ORDER_STREAM, PageRequest};
 
@@ -41,7 +45,10 @@ pub struct RebuildReport {
 }
 
 fn row_count(rows: &DayRollups) -> usize {
-    rows.sales.len()
+    rows.categories.len()
+        + rows.category_visitors.len()
+        + rows.searchers.len()
+        + rows.sales.len()
         + rows.traffic.len()
         + rows.visitors.len()
         + rows.buyers.len()
@@ -86,7 +93,7 @@ impl App {
         let margin = Duration::seconds(LATE_COMMIT_MARGIN_SECONDS);
         let since = |mark: Option<DateTime<Utc>>| {
             mark.map(|at| at - margin)
-                .unwrap_or(DateTime::<Utc>::MIN_UTC)
+                .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
         };
         let orders = self.store.changed_orders(since(order_mark)).await?;
         let events = self.store.changed_events(since(event_mark)).await?;
@@ -202,6 +209,7 @@ impl App {
             // happened — a month at a time, into one builder whose rows merge across months.
             let mut builder =
                 RollupBuilder::new(scope.zone, &settlement(scope), first_day..=last_day);
+            let mut industry = IndustryBuilder::new(Tz::UTC, first_day..=last_day);
             let (mut from, end) = (span.first, span.last + Duration::seconds(1));
             // A seller's whole history is one load; the platform's, a month at a time.
             let window = if scope.seller_id.is_some() {
@@ -212,15 +220,24 @@ impl App {
             while from < end {
                 let to = (from + window).min(end);
                 let seller = scope.seller_id.as_ref();
-                for order in self.store.rollup_orders(seller, from, to, true).await? {
-                    builder.add_order(&order);
+                let orders = self.store.rollup_orders(seller, from, to, true).await?;
+                let events = self.store.rollup_events(seller, from, to).await?;
+                for order in &orders {
+                    builder.add_order(order);
                 }
-                for event in self.store.rollup_events(seller, from, to).await? {
-                    builder.add_event(&event);
+                for event in &events {
+                    builder.add_event(event);
+                }
+                if seller.is_none() {
+                    self.add_industry_facts(&mut industry, &orders, &events)
+                        .await?;
                 }
                 from = to;
             }
-            let rows = builder.finish();
+            let mut rows = builder.finish();
+            if scope.seller_id.is_none() {
+                (rows.categories, rows.category_visitors, rows.searchers) = industry.finish();
+            }
             report.rows += row_count(&rows);
             pending_rows += row_count(&rows);
             pending.push((scope.id.clone(), rows));
@@ -279,13 +296,57 @@ impl App {
             .store
             .rollup_events(scope.seller_id.as_ref(), from, to)
             .await?;
-        Ok(roll_up(
+        let mut rows = roll_up(
             scope.zone,
             &settlement(scope),
             first..=last,
             &orders,
             &events,
-        ))
+        );
+        if scope.seller_id.is_none() {
+            let mut industry = IndustryBuilder::new(Tz::UTC, first..=last);
+            self.add_industry_facts(&mut industry, &orders, &events)
+                .await?;
+            (rows.categories, rows.category_visitors, rows.searchers) = industry.finish();
+        }
+        Ok(rows)
+    }
+
+    /// Feeds the platform's industry builder, first looking up the listings of the products
+    /// involved that it does not know yet.
+    async fn add_industry_facts(
+        &self,
+        industry: &mut IndustryBuilder,
+        orders: &[RollupOrder],
+        events: &[RollupEvent],
+    ) -> AppResult<()> {
+        let mut missing: BTreeSet<String> = BTreeSet::new();
+        for order in orders {
+            missing.extend(order.lines.iter().map(|l| l.product_id.clone()));
+        }
+        missing.extend(events.iter().filter_map(|e| e.product_id.clone()));
+        missing.retain(|product| !industry.knows(product));
+        let missing: Vec<String> = missing.into_iter().collect();
+        for (product, seller, category) in self.store.product_listings(&missing).await? {
+            let parent = silkroute_domain::category::category(&category)
+                .and_then(|c| c.parent)
+                .map(str::to_string);
+            industry.add_listing(
+                product,
+                Listing {
+                    seller_id: seller,
+                    category,
+                    parent,
+                },
+            );
+        }
+        for order in orders {
+            industry.add_order(order);
+        }
+        for event in events {
+            industry.add_event(event);
+        }
+        Ok(())
     }
 
     async fn rollup_scope(&self, seller: &str) -> AppResult<Option<Scope>> {

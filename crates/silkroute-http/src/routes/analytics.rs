@@ -5,8 +5,8 @@ use axum::Json;
 use axum::extract::State;
 use serde::Deserialize;
 use silkroute_app::analytics::{
-    AnalyticsQuery, CustomerAnalysis, ForecastReport, ForecastRequest, ProductAnalysis,
-    StoreBreakdown, StoreOverview, StoreSeries,
+    AnalyticsQuery, CustomerAnalysis, ForecastReport, ForecastRequest, IndustryCategories,
+    IndustryKeywords, ProductAnalysis, StoreBreakdown, StoreOverview, StoreSeries,
 };
 use utoipa::IntoParams;
 
@@ -208,4 +208,39 @@ pub async fn forecast(
         .resolve_analytics(&caller, &query.analytics())
         .await?;
     Ok(Json(state.app.demand_forecast(&resolved, &request).await?))
+}
+
+/// Category shares of visitors, views, paid amount and orders against the parent category,
+/// supply and trend across all sellers (any figure from fewer than five sellers suppressed), and
+/// the caller's percentile.
+#[utoipa::path(get, path = "/api/v1/analytics/industry/categories", tag = "analytics",
+    params(InsightQuery),
+    responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
+pub async fn industry_categories(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    ApiQuery(query): ApiQuery<InsightQuery>,
+) -> ApiResult<Json<IndustryCategories>> {
+    let resolved = state
+        .app
+        .resolve_analytics(&caller, &query.analytics())
+        .await?;
+    Ok(Json(state.app.industry_categories(&resolved).await?))
+}
+
+/// Hot search keywords: volume, searchers, click-through, purchase rate, competition, top
+/// countries and growth.
+#[utoipa::path(get, path = "/api/v1/analytics/industry/keywords", tag = "analytics",
+    params(InsightQuery),
+    responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
+pub async fn industry_keywords(
+    State(state): State<AppState>,
+    Caller(caller): Caller,
+    ApiQuery(query): ApiQuery<InsightQuery>,
+) -> ApiResult<Json<IndustryKeywords>> {
+    let resolved = state
+        .app
+        .resolve_analytics(&caller, &query.analytics())
+        .await?;
+    Ok(Json(state.app.industry_keywords(&resolved).await?))
 }

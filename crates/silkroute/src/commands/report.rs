@@ -76,6 +76,8 @@ pub(super) async fn report(
         "products",
         "customers",
         "forecast",
+        "industry",
+        "keywords",
     ];
     if !known.contains(&args.report.as_str()) {
         return Err(UsageError(format!(
@@ -253,6 +255,93 @@ pub(super) async fn report(
                     "order_qty",
                     "mae",
                     "naive_mae",
+                ]),
+                rows,
+            )
+        }
+        "industry" => {
+            let industry = app
+                .industry_categories(&resolved)
+                .await
+                .map_err(app_error)?;
+            let body = serde_json::to_value(&industry)?;
+            let rows = body["categories"]
+                .as_array()
+                .map(|categories| {
+                    categories
+                        .iter()
+                        .map(|c| {
+                            vec![
+                                cell(&c["category"]),
+                                cell(&c["visitor_share"]),
+                                cell(&c["page_view_share"]),
+                                cell(&c["paid_amount_share"]),
+                                cell(&c["paid_order_share"]),
+                                cell(&c["active_listings"]),
+                                cell(&c["trend"]),
+                                if c["suppressed"] == true {
+                                    "suppressed (< 5 sellers)".to_string()
+                                } else {
+                                    String::new()
+                                },
+                            ]
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                body,
+                strings(&[
+                    "category",
+                    "visitor_share",
+                    "view_share",
+                    "paid_share",
+                    "order_share",
+                    "listings",
+                    "trend",
+                    "note",
+                ]),
+                rows,
+            )
+        }
+        "keywords" => {
+            let keywords = app.industry_keywords(&resolved).await.map_err(app_error)?;
+            let body = serde_json::to_value(&keywords)?;
+            let rows = body["keywords"]
+                .as_array()
+                .map(|keywords| {
+                    keywords
+                        .iter()
+                        .map(|k| {
+                            let countries: Vec<String> = k["top_countries"]
+                                .as_array()
+                                .map(|c| c.iter().map(cell).collect())
+                                .unwrap_or_default();
+                            vec![
+                                cell(&k["keyword"]),
+                                cell(&k["search_volume"]),
+                                cell(&k["searchers"]),
+                                cell(&k["click_through"]),
+                                cell(&k["purchase_rate"]),
+                                cell(&k["competition_index"]),
+                                countries.join(" "),
+                                cell(&k["growth"]),
+                            ]
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                body,
+                strings(&[
+                    "keyword",
+                    "searches",
+                    "searchers",
+                    "ctr",
+                    "purchase_rate",
+                    "competition",
+                    "top_countries",
+                    "growth",
                 ]),
                 rows,
             )

@@ -46,7 +46,9 @@ async fn demo(app: &TestApp) -> String {
                 Some(&app.admin),
             )
             .await;
-        let paid = overview.body["paid_orders"].as_i64().unwrap();
+        let paid = overview.body["paid_orders"]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{}", overview.body));
         if paid > best.1 {
             best = (id.to_string(), paid);
         }
@@ -204,4 +206,144 @@ async fn products_customers_and_forecasts_from_the_demo() {
         assert_problem(&missing, 404, None);
         app.finish().await;
     }
+}
+
+/// Five sellers of tops, each seen by its own shoppers: with four the category's figures are
+/// withheld, with five they are shown; a seller sees its percentile, never another's figures.
+#[tokio::test]
+async fn industry_figures_need_five_sellers_and_never_show_another_sellers_own() {
+    for app in TestApp::all().await {
+        let mut shops = Vec::new();
+        for n in 0..5 {
+            let created = app
+                .post(
+                    "/api/v1/sellers",
+                    Some(&app.admin),
+                    serde_json::json!({"name": format!("Tops {n}"), "country": "CN"}),
+                )
+                .await;
+            assert_eq!(created.status, 201, "{}", created.body);
+            let seller = created.body["id"].as_str().unwrap().to_string();
+            let token = app
+                .post(
+                    "/api/v1/tokens",
+                    Some(&app.admin),
+                    serde_json::json!({"role": "seller", "seller_id": seller}),
+                )
+                .await;
+            let token = token.body["token"].as_str().unwrap().to_string();
+            let product = app
+                .post(
+                    "/api/v1/products",
+                    Some(&token),
+                    crate::support::shirt(&format!("TOP-{n}")),
+                )
+                .await;
+            assert_eq!(product.status, 201, "{}", product.body);
+            shops.push((
+                seller,
+                token,
+                product.body["id"].as_str().unwrap().to_string(),
+            ));
+        }
+        let view = |n: usize, visitor: usize| {
+            serde_json::json!({"id": format!("top-view-{n}-{visitor:03}"),
+                "visitor_id": format!("top-visitor-{n}-{visitor:03}"),
+                "session_id": format!("top-session-{n}-{visitor:03}"),
+                "kind": "product_view", "product_id": shops[n].2, "market": "DE",
+                "source": "organic_search", "device": "mobile", "at": "2026-10-30T10:00:00Z"})
+        };
+        // Four sellers with shoppers: too few to publish.
+        let events: Vec<Value> = (0..4)
+            .flat_map(|n| (0..=n).map(move |v| (n, v)))
+            .map(|(n, v)| view(n, v))
+            .collect();
+        let sent = app
+            .post(
+                "/api/v1/events",
+                None,
+                serde_json::json!({"events": events}),
+            )
+            .await;
+        assert_eq!(sent.status, 202, "{}", sent.body);
+        let uri = "/api/v1/analytics/industry/categories?from=2026-10-30&to=2026-10-30";
+        let tops = |body: &Value| {
+            body["categories"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["category"] == "apparel.tops")
+                .cloned()
+                .unwrap()
+        };
+        let four = app.get(uri, Some(&shops[0].1)).await;
+        assert_eq!(four.status, 200, "{}", four.body);
+        assert!(four.body["categories"].is_array(), "{}", four.body);
+        let row = tops(&four.body);
+        assert_eq!(row["suppressed"], true, "{row}");
+        assert!(row["visitor_share"].is_null() && row["page_view_share"].is_null());
+        assert!(four.body["seller_percentile"].is_null());
+
+        // A fifth seller: the category is published, shares against its parent.
+        let events: Vec<Value> = (0..5).map(|v| view(4, v)).collect();
+        app.post(
+            "/api/v1/events",
+            None,
+            serde_json::json!({"events": events}),
+        )
+        .await;
+        let five = app.get(uri, Some(&shops[0].1)).await;
+        assert_eq!(five.status, 200, "{}", five.body);
+        let row = tops(&five.body);
+        assert_eq!(row["suppressed"], false, "{row}");
+        assert_eq!(
+            row["visitor_share"], "1",
+            "all apparel visitors browsed tops: {row}"
+        );
+        assert_eq!(row["active_listings"], 5);
+        // Seller 0 has the fewest views and no sales: at the bottom with everyone else at zero.
+        assert_eq!(five.body["seller_percentile"], "1");
+        // Nobody else's id or own figures appear.
+        let text = five.body.to_string();
+        for (other, _, _) in &shops[1..] {
+            assert!(!text.contains(other.as_str()), "{other} leaked");
+        }
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn hot_keywords_from_the_demo_searches() {
+    let app = TestApp::all().await.remove(0);
+    let seller = demo(&app).await;
+    let reply = app
+        .get(
+            &format!(
+                "/api/v1/analytics/industry/keywords?seller={seller}&from=2026-10-01&to=2026-10-30"
+            ),
+            Some(&app.admin),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let keywords = reply.body["keywords"].as_array().unwrap();
+    assert!(!keywords.is_empty());
+    let volumes: Vec<i64> = keywords
+        .iter()
+        .map(|k| k["search_volume"].as_i64().unwrap())
+        .collect();
+    assert!(
+        volumes.windows(2).all(|w| w[0] >= w[1]),
+        "most searched first"
+    );
+    for keyword in keywords {
+        assert!(
+            keyword["searchers"].as_i64().unwrap() <= keyword["search_volume"].as_i64().unwrap()
+        );
+        let ctr: Decimal = keyword["click_through"].as_str().unwrap().parse().unwrap();
+        assert!((Decimal::ZERO..=Decimal::ONE).contains(&ctr), "{keyword}");
+        assert!(keyword["top_countries"].as_array().unwrap().len() <= 3);
+    }
+    // Searches lead to product views in the demo's sessions.
+    assert!(keywords.iter().any(|k| k["click_through"] != "0"));
+    app.finish().await;
 }

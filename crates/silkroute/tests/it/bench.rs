@@ -72,3 +72,81 @@ fn bench_checkout_places_every_order_and_passes_the_audit() {
     );
     assert!(String::from_utf8_lossy(&again.stderr).contains("already has sellers"));
 }
+
+/// `bench analytics` is how the analytics figures of the issue are measured: at a tiny scale it
+/// must seed an empty database, rebuild, export and time every query kind.
+#[test]
+fn bench_analytics_seeds_rebuilds_exports_and_times_the_overview() {
+    let path = std::env::temp_dir().join(format!(
+        "silkroute-bench-analytics-{}.db",
+        ulid::Ulid::new()
+    ));
+    let url = format!("sqlite://{}", path.display());
+    let output = Command::new(env!("CARGO_BIN_EXE_silkroute"))
+        .args([
+            "--json",
+            "bench",
+            "analytics",
+            "--order-lines",
+            "3000",
+            "--queries",
+            "20",
+            "--sellers",
+            "10",
+            "--products-per-seller",
+            "20",
+            "--buyers",
+            "100",
+        ])
+        .env("SILKROUTE_DATABASE_URL", &url)
+        .env_remove("SILKROUTE_CONFIG")
+        .output()
+        .expect("run silkroute");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json report");
+    let positive = |pointer: &str| {
+        report
+            .pointer(pointer)
+            .and_then(|v| v.as_f64())
+            .is_some_and(|v| v > 0.0)
+    };
+    assert_eq!(report["backend"], "sqlite", "{report}");
+    // About 3,000 order lines: the seed aims at the number from the measured lines per order.
+    let lines = report["order_lines"].as_u64().expect("order_lines");
+    assert!((2_400..=3_600).contains(&lines), "{report}");
+    assert!(
+        report["orders"].as_i64().is_some_and(|n| n > 2_000),
+        "{report}"
+    );
+    assert!(positive("/storefront_events"), "{report}");
+    assert!(positive("/seed/seconds"), "{report}");
+    assert!(positive("/rebuild/seconds"), "{report}");
+    assert!(positive("/rebuild/rows"), "{report}");
+    assert!(positive("/export/seconds"), "{report}");
+    assert_eq!(report["export"]["orders"], report["orders"], "{report}");
+    assert!(positive("/database_bytes"), "{report}");
+    assert!(positive("/platform_paid_orders_30d"), "{report}");
+    for kind in [
+        "overview_seller_30d",
+        "overview_platform_30d",
+        "overview_seller_365d",
+        "series_seller_30d",
+    ] {
+        assert_eq!(report[kind]["requests"], 20, "{kind}: {report}");
+        for figure in ["p50_ms", "p95_ms", "p99_ms", "max_ms"] {
+            assert!(positive(&format!("/{kind}/{figure}")), "{kind}: {report}");
+        }
+        assert!(
+            report[kind]["p50_ms"].as_f64() <= report[kind]["p99_ms"].as_f64(),
+            "{kind}: {report}"
+        );
+    }
+}

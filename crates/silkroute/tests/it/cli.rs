@@ -191,6 +191,47 @@ async fn migrate_import_convert_token_and_demo_on_every_backend() {
             lines.count() as u64,
             report["orders"]["orders"].as_u64().unwrap_or_default()
         );
+        // Rollups rebuilt from the facts, and the reports read from them.
+        let rebuild = silkroute(&["--json", "analytics", "rebuild"], &url);
+        assert_eq!(rebuild.status.code(), Some(0), "{}", text(&rebuild));
+        let rebuilt: serde_json::Value = serde_json::from_slice(&rebuild.stdout).expect("json");
+        assert_eq!(
+            rebuilt["scopes"], 13,
+            "twelve sellers and the platform: {rebuilt}"
+        );
+        let overview = silkroute(&["--json", "report", "overview"], &url);
+        assert_eq!(overview.status.code(), Some(0), "{}", text(&overview));
+        let platform: serde_json::Value = serde_json::from_slice(&overview.stdout).expect("json");
+        assert_eq!(platform["scope"], "platform");
+        assert!(
+            platform["paid_orders"].as_i64().unwrap_or_default() > 0,
+            "{platform}"
+        );
+        let csv = silkroute(&["report", "overview", "--csv"], &url);
+        let csv = String::from_utf8_lossy(&csv.stdout).to_string();
+        assert!(csv.starts_with("metric,value,previous,change\n"), "{csv}");
+        assert!(csv.contains("\npaid_orders,"), "{csv}");
+        let seller = platform_seller(&url);
+        for report in ["products", "customers", "forecast", "keywords", "industry"] {
+            let table = silkroute(&["report", report, "--seller", &seller], &url);
+            assert_eq!(table.status.code(), Some(0), "{report}: {}", text(&table));
+        }
+        let unknown = silkroute(&["report", "weather"], &url);
+        assert_eq!(unknown.status.code(), Some(2), "{}", text(&unknown));
+        let backwards = silkroute(
+            &[
+                "report",
+                "overview",
+                "--from",
+                "2026-10-02",
+                "--to",
+                "2026-10-01",
+            ],
+            &url,
+        );
+        assert_eq!(backwards.status.code(), Some(2), "{}", text(&backwards));
+        assert!(text(&backwards).contains("from"), "{}", text(&backwards));
+
         let bad_format = silkroute(&["export", "facts", "--format", "xlsx"], &url);
         assert_eq!(bad_format.status.code(), Some(2), "{}", text(&bad_format));
         let _ = std::fs::remove_dir_all(&dir);
@@ -289,4 +330,19 @@ async fn a_seller_brings_its_order_history_once_with_bad_rows_named() {
         let _ = std::fs::remove_dir_all(&dir);
         app.finish().await;
     }
+}
+
+/// The first seller of a demo database, through the CLI's orders export.
+fn platform_seller(url: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("silkroute-seller-{}", ulid::Ulid::new()));
+    let export = silkroute(&["export", "facts", "--out", &dir.to_string_lossy()], url);
+    assert_eq!(export.status.code(), Some(0), "{}", text(&export));
+    let orders = std::fs::read_to_string(dir.join("orders.csv")).expect("orders.csv");
+    let _ = std::fs::remove_dir_all(&dir);
+    orders
+        .lines()
+        .nth(1)
+        .and_then(|line| line.split(',').nth(1))
+        .expect("a seller")
+        .to_string()
 }

@@ -106,6 +106,21 @@ pub(super) async fn measure(
     })
 }
 
+/// One platform overview, timed: the first request after the rebuild.
+pub(super) async fn first_overview(app: &App, progress: &Progress) -> anyhow::Result<f64> {
+    let sent = Instant::now();
+    let resolved = app
+        .resolve_analytics_as_operator(&AnalyticsQuery::default())
+        .await
+        .map_err(app_error)?;
+    app.store_overview(&resolved).await.map_err(app_error)?;
+    let ms = sent.elapsed().as_secs_f64() * 1_000.0;
+    progress.line(&format!(
+        "first platform overview after the rebuild: {ms:.1} ms"
+    ));
+    Ok(ms)
+}
+
 async fn seller_ids(app: &App) -> anyhow::Result<Vec<String>> {
     let operator = Principal::Admin {
         token_id: TokenId::from_ulid("00000000000000000000000000")?,

@@ -26,6 +26,9 @@ const SAMPLE_PER_WINDOW: i64 = 100;
 
 #[derive(Debug, Serialize)]
 pub struct SeedFigures {
+    /// When the seed ended: its events all carry a receipt time before this.
+    #[serde(skip)]
+    pub finished: Instant,
     pub seconds: f64,
     pub marketplace_seconds: f64,
     pub orders_seconds: f64,
@@ -96,6 +99,7 @@ pub(super) async fn seed_if_empty(
         report.orders, report.storefront_events
     ));
     Ok(Some(SeedFigures {
+        finished: Instant::now(),
         seconds: started.elapsed().as_secs_f64(),
         marketplace_seconds,
         orders_seconds,

@@ -93,6 +93,8 @@
           numeric: true,
           value: (product) => show((product.replenishment || {})[key]),
         })),
+        { label: "Stock-out date", value: (product) => show(product.stockout_date) },
+        { label: "Note", value: (product) => product.error || "" },
       ],
       products,
     );

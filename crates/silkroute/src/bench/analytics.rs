@@ -86,6 +86,9 @@ pub struct AnalyticsReport {
     pub overview_seller_365d: Distribution,
     /// Daily `paid_amount` series of a random seller, the last 30 days.
     pub series_seller_30d: Distribution,
+    /// `refresh_analytics` alone with nothing new since the last: every request above starts
+    /// with it.
+    pub refresh_idle: Distribution,
     /// Paid orders in the platform's last 30 days: proves the overview read real rollups.
     pub platform_paid_orders_30d: i64,
     pub overview_p50_target_ms: f64,
@@ -200,6 +203,7 @@ pub async fn analytics(app: App, options: &AnalyticsOptions) -> anyhow::Result<A
         platform_30d,
         seller_365d,
         series_30d,
+        refresh,
         platform_paid_orders_30d,
     } = queries::measure(&app, options, &progress).await?;
     progress.bar.finish_and_clear();
@@ -235,6 +239,7 @@ pub async fn analytics(app: App, options: &AnalyticsOptions) -> anyhow::Result<A
         overview_platform_30d: platform_30d,
         overview_seller_365d: seller_365d,
         series_seller_30d: series_30d,
+        refresh_idle: refresh,
         platform_paid_orders_30d,
         overview_p50_target_ms: OVERVIEW_P50_TARGET_MS,
         seconds: started.elapsed().as_secs_f64(),
@@ -391,6 +396,7 @@ pub fn print_analytics(report: &AnalyticsReport) {
         ("overview, platform, 30 d", &report.overview_platform_30d),
         ("overview, seller, 365 d", &report.overview_seller_365d),
         ("series, seller, 30 d, day", &report.series_seller_30d),
+        ("refresh, nothing new", &report.refresh_idle),
     ] {
         println!(
             "  {name:<28} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",

@@ -54,6 +54,7 @@ pub(super) struct QueryFigures {
     pub platform_30d: Distribution,
     pub seller_365d: Distribution,
     pub series_30d: Distribution,
+    pub refresh: Distribution,
     pub platform_paid_orders_30d: i64,
 }
 
@@ -63,6 +64,8 @@ enum Kind {
     PlatformOverview30,
     SellerOverview365,
     SellerSeries30,
+    /// The rollup refresh alone, with nothing new: what every request above pays first.
+    Refresh,
 }
 
 impl Kind {
@@ -72,6 +75,7 @@ impl Kind {
             Kind::PlatformOverview30 => "overview, platform, 30 d",
             Kind::SellerOverview365 => "overview, seller, 365 d",
             Kind::SellerSeries30 => "series, seller, 30 d",
+            Kind::Refresh => "refresh, nothing new",
         }
     }
 }
@@ -97,11 +101,13 @@ pub(super) async fn measure(
     let platform_30d = runner.run(Kind::PlatformOverview30).await?;
     let seller_365d = runner.run(Kind::SellerOverview365).await?;
     let series_30d = runner.run(Kind::SellerSeries30).await?;
+    let refresh = runner.run(Kind::Refresh).await?;
     Ok(QueryFigures {
         seller_30d,
         platform_30d,
         seller_365d,
         series_30d,
+        refresh,
         platform_paid_orders_30d: runner.platform_paid_orders,
     })
 }
@@ -186,6 +192,10 @@ impl Runner<'_> {
     async fn request(&mut self, kind: Kind, seller: String) -> anyhow::Result<()> {
         let app = self.app;
         let query = match kind {
+            Kind::Refresh => {
+                app.refresh_analytics().await.map_err(app_error)?;
+                return Ok(());
+            }
             Kind::SellerOverview30 | Kind::SellerSeries30 => AnalyticsQuery {
                 seller: Some(seller),
                 ..AnalyticsQuery::default()
@@ -212,7 +222,7 @@ impl Runner<'_> {
                 let overview = app.store_overview(&resolved).await.map_err(app_error)?;
                 self.platform_paid_orders = overview.current.kpis.paid_orders;
             }
-            Kind::SellerOverview30 | Kind::SellerOverview365 => {
+            Kind::SellerOverview30 | Kind::SellerOverview365 | Kind::Refresh => {
                 app.store_overview(&resolved).await.map_err(app_error)?;
             }
         }

@@ -25,6 +25,10 @@ macro_rules! analytics_store {
             use $crate::backend_error;
 
             const MAX_VARIABLES: usize = $max_variables;
+            /// Rows per INSERT: enough to amortise a statement, few enough that its bound
+            /// values stay below the allocator's mmap threshold (a fresh mapping per statement
+            /// and its page faults cost more than the statements saved).
+            const ROWS_PER_INSERT: usize = 400;
             type Db = $database;
 
             fn corrupt(what: impl ::std::fmt::Display) -> StoreError {
@@ -116,7 +120,7 @@ macro_rules! analytics_store {
             ) -> StoreResult<()> {
                     macro_rules! insert {
                         ($table:literal, $columns:literal, $count:expr, $rows:expr, |$b:ident, $r:ident| $bind:expr) => {
-                            for chunk in $rows.chunks((MAX_VARIABLES / $count).max(1)) {
+                            for chunk in $rows.chunks((MAX_VARIABLES / $count).clamp(1, ROWS_PER_INSERT)) {
                                 let mut query: QueryBuilder<Db> = QueryBuilder::new(concat!(
                                     "INSERT INTO ", $table, " (scope, day, week, month, ",
                                     $columns, ") "

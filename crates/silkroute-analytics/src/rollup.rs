@@ -101,6 +101,25 @@ fn proportion(amount: Money, part: i64, whole: i64) -> Money {
         .unwrap_or_else(|_| Money::zero(amount.currency()))
 }
 
+/// An order a seller brought from another platform (`silkroute import orders`): placed and
+/// paid on its order date, in its own currency, by a buyer known only by that platform's name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportedSale {
+    pub buyer_reference: String,
+    pub market: String,
+    pub ordered_on: NaiveDate,
+    pub currency: String,
+    pub amount_minor: i64,
+    pub units: i64,
+}
+
+impl ImportedSale {
+    /// Imported buyers are kept apart from the platform's own (`imported:` + their name there).
+    pub fn buyer_id(&self) -> String {
+        format!("imported:{}", self.buyer_reference)
+    }
+}
+
 /// One storefront event as rollups need it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RollupEvent {
@@ -382,6 +401,43 @@ impl RollupBuilder {
                     proportion(freight, line.line_total_minor, lines_total).minor();
             }
         }
+    }
+
+    /// An imported order counts as placed and paid on its order date (a calendar day already).
+    pub fn add_imported(&mut self, sale: &ImportedSale) {
+        let day = sale.ordered_on;
+        if !self.days.contains(&day) {
+            return;
+        }
+        let row = self
+            .sales
+            .entry((day, sale.market.clone(), sale.currency.clone()))
+            .or_insert_with(|| empty_sales(day, &sale.market, &sale.currency));
+        row.orders_placed += 1;
+        row.units_placed += sale.units;
+        row.paid_orders += 1;
+        row.paid_minor += sale.amount_minor;
+        let buyer = sale.buyer_id();
+        let row = self
+            .buyers
+            .entry((
+                day,
+                buyer.clone(),
+                sale.market.clone(),
+                sale.currency.clone(),
+            ))
+            .or_insert_with(|| BuyerRow {
+                day,
+                buyer_id: buyer,
+                market: sale.market.clone(),
+                currency: sale.currency.clone(),
+                placed: 0,
+                paid: 0,
+                paid_minor: 0,
+            });
+        row.placed += 1;
+        row.paid += 1;
+        row.paid_minor += sale.amount_minor;
     }
 
     pub fn add_event(&mut self, event: &RollupEvent) {

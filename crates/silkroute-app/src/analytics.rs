@@ -125,12 +125,27 @@ impl Resolved {
     }
 }
 
-fn parse_day(errors: &mut FieldErrors, field: &str, value: Option<&str>) -> Option<NaiveDate> {
+/// A day written `YYYY-MM-DD`, or `today` / `yesterday` in the scope's time zone (the live view:
+/// rollups are refreshed before every read, and `as_of` says up to when).
+fn parse_day(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+    today: NaiveDate,
+) -> Option<NaiveDate> {
     let text = value?;
+    match text {
+        "today" => return Some(today),
+        "yesterday" => return Some(today - Duration::days(1)),
+        _ => {}
+    }
     match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
         Ok(day) => Some(day),
         Err(_) => {
-            errors.push(field, "must be a date written YYYY-MM-DD");
+            errors.push(
+                field,
+                "must be a date written YYYY-MM-DD, `today` or `yesterday`",
+            );
             None
         }
     }
@@ -207,8 +222,8 @@ impl App {
         let scope = self.scope_for(own, query.seller.as_deref()).await?;
         let mut errors = FieldErrors::new();
         let today = local_day(scope.zone, self.now());
-        let from = parse_day(&mut errors, "from", query.from.as_deref());
-        let to = parse_day(&mut errors, "to", query.to.as_deref());
+        let from = parse_day(&mut errors, "from", query.from.as_deref(), today);
+        let to = parse_day(&mut errors, "to", query.to.as_deref(), today);
         let market = query
             .market
             .as_deref()

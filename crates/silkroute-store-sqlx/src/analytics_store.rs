@@ -10,7 +10,7 @@ macro_rules! analytics_store {
             use ::async_trait::async_trait;
             use ::chrono::{DateTime, NaiveDate, Utc};
             use ::silkroute_analytics::rollup::{
-                DayRollups, RollupEvent, RollupLine, RollupOrder, month_of, week_of,
+                DayRollups, ImportedSale, RollupEvent, RollupLine, RollupOrder, month_of, week_of,
             };
             use ::silkroute_domain::currency::CurrencyCode;
             use ::silkroute_domain::ids::SellerId;
@@ -1098,6 +1098,54 @@ macro_rules! analytics_store {
                         listings: row.try_get(0).map_err(backend_error)?,
                         sellers: row.try_get(1).map_err(backend_error)?,
                     })
+                }
+
+                async fn rollup_imported(
+                    &self,
+                    seller: &SellerId,
+                    first: NaiveDate,
+                    last: NaiveDate,
+                ) -> StoreResult<Vec<ImportedSale>> {
+                    let rows = ::sqlx::query(
+                        "SELECT buyer_reference, buyer_country, ordered_on, currency, \
+                         amount_minor, quantity FROM imported_orders \
+                         WHERE seller_id = $1 AND ordered_on >= $2 AND ordered_on <= $3",
+                    )
+                    .bind(seller.as_str())
+                    .bind(first)
+                    .bind(last)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                    rows.iter()
+                        .map(|row| {
+                            Ok(ImportedSale {
+                                buyer_reference: row.try_get(0).map_err(backend_error)?,
+                                market: row.try_get(1).map_err(backend_error)?,
+                                ordered_on: row.try_get(2).map_err(backend_error)?,
+                                currency: row.try_get(3).map_err(backend_error)?,
+                                amount_minor: row.try_get(4).map_err(backend_error)?,
+                                units: row.try_get(5).map_err(backend_error)?,
+                            })
+                        })
+                        .collect()
+                }
+
+                async fn imported_span(
+                    &self,
+                    seller: &SellerId,
+                ) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
+                    let row = ::sqlx::query(
+                        "SELECT MIN(ordered_on), MAX(ordered_on) FROM imported_orders \
+                         WHERE seller_id = $1",
+                    )
+                    .bind(seller.as_str())
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                    let first: Option<NaiveDate> = row.try_get(0).map_err(backend_error)?;
+                    let last: Option<NaiveDate> = row.try_get(1).map_err(backend_error)?;
+                    Ok(first.zip(last))
                 }
             }
         }

@@ -16,7 +16,7 @@ pub mod rows;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use silkroute_analytics::rollup::{DayRollups, RollupEvent, RollupOrder};
+use silkroute_analytics::rollup::{DayRollups, ImportedSale, RollupEvent, RollupOrder};
 use silkroute_domain::catalog::Product;
 use silkroute_domain::currency::CurrencyCode;
 use silkroute_domain::fx::PublishedRate;
@@ -253,6 +253,16 @@ pub trait AnalyticsStore: Send + Sync {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> StoreResult<Vec<RollupEvent>>;
+    /// A seller's imported order history on days `[first, last]`.
+    async fn rollup_imported(
+        &self,
+        seller: &SellerId,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> StoreResult<Vec<ImportedSale>>;
+    /// The first and last day of a seller's imported history.
+    async fn imported_span(&self, seller: &SellerId)
+    -> StoreResult<Option<(NaiveDate, NaiveDate)>>;
     /// Replaces the scope's rows of days `[first, last]` with `rows` and, in the same
     /// transaction, advances the given watermarks.
     async fn replace_rollups(

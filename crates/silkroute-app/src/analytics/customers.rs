@@ -10,10 +10,13 @@ use silkroute_analytics::customers::{
     rfm_segments, summarise,
 };
 use silkroute_domain::currency::CurrencyCode;
-use silkroute_store::RollupSlice;
+use silkroute_store::{RollupMoney, RollupSlice};
 
 use super::{DayRange, MAX_PERIOD_DAYS, Resolved};
 use crate::{App, AppError, AppResult};
+
+/// Joins a buyer id and a day into one money key (neither contains it).
+const KEY_SEPARATOR: char = '\u{1f}';
 
 /// Buyers listed with their forecasts (the most valuable first).
 pub const TOP_CUSTOMERS: usize = 20;
@@ -38,6 +41,8 @@ pub struct CustomerAnalysis {
     pub gamma_gamma_error: Option<String>,
     pub horizon_days: u32,
     pub top_customers: Vec<CustomerPrediction>,
+    /// Conversions of imported history in other currencies.
+    pub fx_rates_used: Vec<super::RateUsed>,
 }
 
 fn month_start(day: NaiveDate) -> NaiveDate {
@@ -72,16 +77,33 @@ impl App {
             last: end,
             market: resolved.market.clone(),
         };
-        let orders: Vec<CustomerOrder> = self
+        // Imported history may be in other currencies: each buyer-day is converted into the
+        // settlement currency at that day's ECB rate.
+        let days: Vec<RollupMoney> = self
             .store
             .buyer_days(&slice)
             .await?
             .into_iter()
-            .filter(|day| day.currency == currency.as_str())
-            .map(|day| CustomerOrder {
-                buyer_id: day.buyer_id,
+            .map(|day| RollupMoney {
+                key: format!("{}{KEY_SEPARATOR}{}", day.buyer_id, day.day),
                 day: day.day,
-                amount_minor: day.paid_minor,
+                currency: day.currency,
+                paid_minor: day.paid_minor,
+                refund_minor: 0,
+            })
+            .collect();
+        let mut rates = Vec::new();
+        let orders: Vec<CustomerOrder> = self
+            .money_in(&days, currency, &mut rates)
+            .await?
+            .into_iter()
+            .filter_map(|(key, money)| {
+                let (buyer, day) = key.split_once(KEY_SEPARATOR)?;
+                Some(CustomerOrder {
+                    buyer_id: buyer.to_string(),
+                    day: day.parse().ok()?,
+                    amount_minor: money.paid.minor(),
+                })
             })
             .collect();
         let start = orders.iter().map(|o| o.day).min().unwrap_or(end);
@@ -129,6 +151,7 @@ impl App {
             gamma_gamma_error: errors.1,
             horizon_days,
             top_customers,
+            fx_rates_used: rates,
         })
     }
 }

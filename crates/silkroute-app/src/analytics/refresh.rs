@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use silkroute_analytics::rollup::industry::{IndustryBuilder, Listing};
 use silkroute_analytics::rollup::{
-    DayRollups, RollupBuilder, RollupEvent, RollupOrder, day_span, local_day, roll_up,
+    DayRollups, RollupBuilder, RollupEvent, RollupOrder, day_span, local_day,
 };
 use silkroute_domain::ids::SellerId;
 use silkroute_store::{EVENT_STREAM, ORDER_STREAM, PageRequest};
@@ -198,19 +198,41 @@ impl App {
         let mut pending_rows = 0;
         for (done, scope) in scopes.iter().enumerate() {
             progress(done, total);
-            let Some(span) = self.store.fact_span(scope.seller_id.as_ref()).await? else {
+            let span = self.store.fact_span(scope.seller_id.as_ref()).await?;
+            let imported = match &scope.seller_id {
+                Some(seller) => self.store.imported_span(seller).await?,
+                None => None,
+            };
+            let days = span
+                .map(|s| {
+                    (
+                        local_day(scope.zone, s.first),
+                        local_day(scope.zone, s.last),
+                    )
+                })
+                .into_iter()
+                .chain(imported)
+                .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
+            let Some((first_day, last_day)) = days else {
                 continue;
             };
             report.scopes += 1;
-            let last_day = local_day(scope.zone, span.last);
-            let first_day = local_day(scope.zone, span.first);
             report.days += (last_day - first_day).num_days() as usize + 1;
             // Each fact is read once — orders by when they were placed, events by when they
             // happened — a month at a time, into one builder whose rows merge across months.
             let mut builder =
                 RollupBuilder::new(scope.zone, &settlement(scope), first_day..=last_day);
             let mut industry = IndustryBuilder::new(Tz::UTC, first_day..=last_day);
-            let (mut from, end) = (span.first, span.last + Duration::seconds(1));
+            if let Some(seller) = &scope.seller_id {
+                for sale in self
+                    .store
+                    .rollup_imported(seller, first_day, last_day)
+                    .await?
+                {
+                    builder.add_imported(&sale);
+                }
+            }
+            let (mut from, end) = day_span(scope.zone, first_day, last_day);
             // A seller's whole history is one load; the platform's, a month at a time.
             let window = if scope.seller_id.is_some() {
                 end - from
@@ -296,13 +318,19 @@ impl App {
             .store
             .rollup_events(scope.seller_id.as_ref(), from, to)
             .await?;
-        let mut rows = roll_up(
-            scope.zone,
-            &settlement(scope),
-            first..=last,
-            &orders,
-            &events,
-        );
+        let mut builder = RollupBuilder::new(scope.zone, &settlement(scope), first..=last);
+        for order in &orders {
+            builder.add_order(order);
+        }
+        for event in &events {
+            builder.add_event(event);
+        }
+        if let Some(seller) = &scope.seller_id {
+            for sale in self.store.rollup_imported(seller, first, last).await? {
+                builder.add_imported(&sale);
+            }
+        }
+        let mut rows = builder.finish();
         if scope.seller_id.is_none() {
             let mut industry = IndustryBuilder::new(Tz::UTC, first..=last);
             self.add_industry_facts(&mut industry, &orders, &events)
@@ -345,6 +373,20 @@ impl App {
         }
         for event in events {
             industry.add_event(event);
+        }
+        Ok(())
+    }
+
+    /// Rebuilds a seller's days `[first, last]` (after its order history was imported).
+    pub(crate) async fn rebuild_seller_days(
+        &self,
+        seller: &SellerId,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> AppResult<()> {
+        let _single = self.analytics_lock.lock().await;
+        if let Some(scope) = self.rollup_scope(seller.as_str()).await? {
+            self.rebuild_days(&scope, first, last).await?;
         }
         Ok(())
     }

@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::extract::{ApiQuery, Caller};
 use crate::problem::ApiResult;
 
-/// The period and scope every analytics endpoint takes.
+/// The period and scope every analytics endpoint takes, and each view's own settings.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodQuery {
@@ -36,6 +36,17 @@ pub struct PeriodQuery {
     pub grain: Option<String>,
     /// Breakdown: `market`, `source` or `device`.
     pub by: Option<String>,
+    /// Customers: the days ahead that CLV and expected purchases cover (default 90); forecast:
+    /// the days forecast (default 28).
+    pub horizon_days: Option<String>,
+    /// Forecast: one product instead of the best sellers.
+    pub product_id: Option<String>,
+    /// Forecast: supplier lead time in days (default 14).
+    pub lead_time_days: Option<String>,
+    /// Forecast: days between reorder reviews (default 7).
+    pub review_period_days: Option<String>,
+    /// Forecast: chance of not running out during a lead time (default 0.95).
+    pub service_level: Option<String>,
 }
 
 impl PeriodQuery {
@@ -109,40 +120,6 @@ pub async fn store_breakdown(
     ))
 }
 
-/// Products, customers and forecast take the scope and period plus their own settings.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct InsightQuery {
-    pub from: Option<String>,
-    pub to: Option<String>,
-    /// Admin only (a seller may name only itself): whose store.
-    #[serde(alias = "seller_id")]
-    pub seller: Option<String>,
-    pub market: Option<String>,
-    /// Customers: the days ahead that CLV and expected purchases cover (default 90).
-    pub horizon_days: Option<String>,
-    /// Forecast: one product instead of the best sellers.
-    pub product_id: Option<String>,
-    /// Forecast: supplier lead time in days (default 14).
-    pub lead_time_days: Option<String>,
-    /// Forecast: days between reorder reviews (default 7).
-    pub review_period_days: Option<String>,
-    /// Forecast: chance of not running out during a lead time (default 0.95).
-    pub service_level: Option<String>,
-}
-
-impl InsightQuery {
-    fn analytics(&self) -> AnalyticsQuery {
-        AnalyticsQuery {
-            from: self.from.clone(),
-            to: self.to.clone(),
-            seller: self.seller.clone(),
-            market: self.market.clone(),
-            currency: None,
-        }
-    }
-}
-
 fn days(field: &str, value: Option<&str>) -> ApiResult<Option<u32>> {
     value
         .map(|text| {
@@ -156,12 +133,12 @@ fn days(field: &str, value: Option<&str>) -> ApiResult<Option<u32>> {
 /// Per product: views, carts, conversion, units, paid amount, refunds, margin, pace, stock
 /// cover, rank and a diagnosis.
 #[utoipa::path(get, path = "/api/v1/analytics/products", tag = "analytics",
-    params(InsightQuery),
+    params(PeriodQuery),
     responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
 pub async fn products(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiQuery(query): ApiQuery<InsightQuery>,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
 ) -> ApiResult<Json<ProductAnalysis>> {
     let resolved = state
         .app
@@ -172,12 +149,12 @@ pub async fn products(
 
 /// New and returning buyers, cohorts, RFM segments, BG/NBD and Gamma-Gamma lifetime value.
 #[utoipa::path(get, path = "/api/v1/analytics/customers", tag = "analytics",
-    params(InsightQuery),
+    params(PeriodQuery),
     responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
 pub async fn customers(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiQuery(query): ApiQuery<InsightQuery>,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
 ) -> ApiResult<Json<CustomerAnalysis>> {
     let horizon = days("horizon_days", query.horizon_days.as_deref())?;
     let resolved = state
@@ -189,12 +166,12 @@ pub async fn customers(
 
 /// Daily demand forecast per product with its band, backtest and replenishment plan.
 #[utoipa::path(get, path = "/api/v1/analytics/forecast", tag = "analytics",
-    params(InsightQuery),
+    params(PeriodQuery),
     responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
 pub async fn forecast(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiQuery(query): ApiQuery<InsightQuery>,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
 ) -> ApiResult<Json<ForecastReport>> {
     let request = ForecastRequest {
         product_id: query.product_id.clone(),
@@ -214,12 +191,12 @@ pub async fn forecast(
 /// supply and trend across all sellers (any figure from fewer than five sellers suppressed), and
 /// the caller's percentile.
 #[utoipa::path(get, path = "/api/v1/analytics/industry/categories", tag = "analytics",
-    params(InsightQuery),
+    params(PeriodQuery),
     responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
 pub async fn industry_categories(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiQuery(query): ApiQuery<InsightQuery>,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
 ) -> ApiResult<Json<IndustryCategories>> {
     let resolved = state
         .app
@@ -231,12 +208,12 @@ pub async fn industry_categories(
 /// Hot search keywords: volume, searchers, click-through, purchase rate, competition, top
 /// countries and growth.
 #[utoipa::path(get, path = "/api/v1/analytics/industry/keywords", tag = "analytics",
-    params(InsightQuery),
+    params(PeriodQuery),
     responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
 pub async fn industry_keywords(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiQuery(query): ApiQuery<InsightQuery>,
+    ApiQuery(query): ApiQuery<PeriodQuery>,
 ) -> ApiResult<Json<IndustryKeywords>> {
     let resolved = state
         .app

@@ -437,6 +437,10 @@ async fn a_sellers_days_are_its_own_time_zone() {
     let on = |day: &str| format!("seller={}&from={day}&to={day}", shop.seller_id);
     assert_eq!(overview(&app, &on("2026-10-30")).await["page_views"], 1);
     assert_eq!(overview(&app, &on("2026-10-29")).await["page_views"], 0);
+    // The live view: the clock is at 20:00 on the 30th in Shanghai.
+    let live = overview(&app, &on("today")).await;
+    assert_eq!(live["page_views"], 1, "{live}");
+    assert_eq!(live["period"]["from"], "2026-10-30");
     // The platform counts in UTC days.
     assert_eq!(
         overview(&app, "from=2026-10-29&to=2026-10-29").await["page_views"],

@@ -311,6 +311,39 @@ async fn a_seller_brings_its_order_history_once_with_bad_rows_named() {
                 .expect("count"),
             3
         );
+        // The history is in the seller's analytics at once: placed and paid on its order days,
+        // converted into the seller's currency at each day's ECB rate.
+        let overview = app
+            .get(
+                &format!(
+                    "/api/v1/analytics/store/overview?seller={seller_id}&from=2025-11-01&to=2026-01-31"
+                ),
+                Some(&app.admin),
+            )
+            .await;
+        assert_eq!(overview.status, 200, "{}", overview.body);
+        assert_eq!(overview.body["orders_placed"], 3, "{}", overview.body);
+        assert_eq!(overview.body["paid_orders"], 3);
+        assert_eq!(overview.body["paid_buyers"], 2);
+        assert_eq!(overview.body["returning_buyers"], 0);
+        let converted: Vec<&str> = overview.body["fx_rates_used"]
+            .as_array()
+            .expect("rates")
+            .iter()
+            .map(|r| r["from"].as_str().unwrap_or_default())
+            .collect();
+        assert!(
+            converted.contains(&"EUR") && converted.contains(&"USD"),
+            "{converted:?}"
+        );
+        let customers = app
+            .get(
+                &format!("/api/v1/analytics/customers?seller={seller_id}&to=2026-01-31"),
+                Some(&app.admin),
+            )
+            .await;
+        assert_eq!(customers.status, 200, "{}", customers.body);
+        assert_eq!(customers.body["buyers"], 2, "{}", customers.body);
         // An unknown seller or a wrong header is bad usage.
         let stranger = silkroute(
             &[

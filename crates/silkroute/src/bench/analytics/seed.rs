@@ -20,9 +20,9 @@ pub(super) const LINES_PER_ORDER: f64 = 1.2485;
 /// The most orders the demo generator makes in one run.
 const MAX_DEMO_ORDERS: u64 = 10_000_000;
 
-/// Orders read back for the lines-per-order sample, spread over the history.
-const SAMPLE_WINDOWS: u32 = 10;
-const SAMPLE_PER_WINDOW: i64 = 100;
+/// Orders read back for the lines-per-order sample, spread over the history (±1 % or so).
+const SAMPLE_WINDOWS: u32 = 20;
+const SAMPLE_PER_WINDOW: i64 = 150;
 
 #[derive(Debug, Serialize)]
 pub struct SeedFigures {
@@ -113,8 +113,8 @@ pub(super) async fn seed_if_empty(
     }))
 }
 
-/// Lines per order over up to a thousand orders read back whole, a hundred from each tenth of
-/// the `days` of history (order ids start with their time); `(1.0, 0)` without orders.
+/// Lines per order over up to 3,000 orders read back whole, 150 from each twentieth of the
+/// `days` of history (order ids start with their time); `(1.0, 0)` without orders.
 pub(super) async fn lines_per_order(app: &App, days: u32) -> anyhow::Result<(f64, usize)> {
     let operator = Principal::Admin {
         token_id: TokenId::from_ulid("00000000000000000000000000")?,

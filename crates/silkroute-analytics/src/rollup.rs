@@ -498,6 +498,33 @@ impl RollupBuilder {
         }
     }
 
+    /// Takes out the rows of days before `cutoff`, final once every fact placed or happening
+    /// before it has been added (later facts only touch their own day or later ones), so that a
+    /// long rebuild holds about a window of rows, not years.
+    pub fn drain_before(&mut self, cutoff: NaiveDate) -> DayRollups {
+        fn early<K: Ord, V>(map: &mut BTreeMap<K, V>, at: K) -> BTreeMap<K, V> {
+            let later = map.split_off(&at);
+            std::mem::replace(map, later)
+        }
+        let e = String::new;
+        RollupBuilder {
+            zone: self.zone,
+            settlement: self.settlement.clone(),
+            days: self.days.clone(),
+            sales: early(&mut self.sales, (cutoff, e(), e())),
+            buyers: early(&mut self.buyers, (cutoff, e(), e(), e())),
+            products: early(&mut self.products, (cutoff, e(), e())),
+            traffic: early(&mut self.traffic, (cutoff, e(), e(), e())),
+            visitors: early(&mut self.visitors, (cutoff, e(), e(), e(), e())),
+            keywords: early(&mut self.keywords, (cutoff, e(), e())),
+            product_events: self
+                .product_events
+                .extract_if(|(day, _, _), _| *day < cutoff)
+                .collect(),
+        }
+        .finish()
+    }
+
     /// The rows, sorted, so equal facts give equal rows.
     pub fn finish(self) -> DayRollups {
         let RollupBuilder {
@@ -733,6 +760,35 @@ mod tests {
         assert_eq!(builder.finish(), whole);
         let carted: Vec<_> = whole.visitors.iter().filter(|v| v.carted).collect();
         assert_eq!(carted.len(), 1);
+    }
+
+    #[test]
+    fn drained_days_and_the_rest_are_the_whole() {
+        let orders = [
+            order("o1", at(10, 8), Some(at(11, 8))),
+            order("o2", at(12, 9), Some(at(12, 10))),
+        ];
+        let events = [
+            event("v1", EventKind::ProductView, at(11, 7)),
+            event("v2", EventKind::AddToCart, at(12, 7)),
+        ];
+        let whole = roll_up(Tz::UTC, "CNY", date(1)..=date(31), &orders, &events);
+        let mut builder = RollupBuilder::new(Tz::UTC, "CNY", date(1)..=date(31));
+        builder.add_order(&orders[0]);
+        builder.add_event(&events[0]);
+        let early = builder.drain_before(date(12));
+        assert!(early.sales.iter().all(|r| r.day < date(12)));
+        builder.add_order(&orders[1]);
+        builder.add_event(&events[1]);
+        let late = builder.finish();
+        let mut joined = early.clone();
+        joined.sales.extend(late.sales);
+        joined.visitors.extend(late.visitors);
+        joined.buyers.extend(late.buyers);
+        joined.products.extend(late.products);
+        joined.traffic.extend(late.traffic);
+        joined.keywords.extend(late.keywords);
+        assert_eq!(joined, whole);
     }
 
     #[test]

@@ -181,10 +181,11 @@ impl IndustryBuilder {
                 });
             }
         }
-        let trail = self.sessions.entry(event.session_id.clone()).or_default();
+        // Only sessions with a search are followed: a view or checkout matters after one.
         match event.kind {
             EventKind::Search => {
                 if let Some(keyword) = &event.keyword {
+                    let trail = self.sessions.entry(event.session_id.clone()).or_default();
                     trail.searches.push((
                         event.at,
                         keyword.clone(),
@@ -194,13 +195,39 @@ impl IndustryBuilder {
                 }
             }
             EventKind::ProductView => {
-                trail.last_view = trail.last_view.max(Some(event.at));
+                if let Some(trail) = self.sessions.get_mut(&event.session_id) {
+                    trail.last_view = trail.last_view.max(Some(event.at));
+                }
             }
             EventKind::CheckoutStarted => {
-                trail.last_checkout = trail.last_checkout.max(Some(event.at));
+                if let Some(trail) = self.sessions.get_mut(&event.session_id) {
+                    trail.last_checkout = trail.last_checkout.max(Some(event.at));
+                }
             }
             _ => {}
         }
+    }
+
+    /// Takes out the category rows of days before `cutoff` (see `RollupBuilder::drain_before`);
+    /// keyword rows wait for `finish`, since a session's later views decide them.
+    pub fn drain_before(
+        &mut self,
+        cutoff: NaiveDate,
+    ) -> (Vec<CategoryRow>, Vec<CategoryVisitorRow>) {
+        let e = String::new;
+        let later = self.categories.split_off(&(cutoff, e(), e(), e(), e()));
+        let early = std::mem::replace(&mut self.categories, later);
+        let later_visitors = self.visitors.split_off(&CategoryVisitorRow {
+            day: cutoff,
+            category: e(),
+            market: e(),
+            visitor_id: e(),
+        });
+        let early_visitors = std::mem::replace(&mut self.visitors, later_visitors);
+        (
+            early.into_values().collect(),
+            early_visitors.into_iter().collect(),
+        )
     }
 
     pub fn finish(self) -> (Vec<CategoryRow>, Vec<CategoryVisitorRow>, Vec<SearcherRow>) {

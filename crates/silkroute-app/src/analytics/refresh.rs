@@ -233,7 +233,8 @@ impl App {
                 }
             }
             let (mut from, end) = day_span(scope.zone, first_day, last_day);
-            // A seller's whole history is one load; the platform's, a month at a time.
+            // A seller's whole history is one load; the platform's, a month at a time, its
+            // finished days written as it goes.
             let window = if scope.seller_id.is_some() {
                 end - from
             } else {
@@ -255,6 +256,19 @@ impl App {
                         .await?;
                 }
                 from = to;
+                if from < end {
+                    let cutoff = local_day(scope.zone, from);
+                    let mut rows = builder.drain_before(cutoff);
+                    (rows.categories, rows.category_visitors) = industry.drain_before(cutoff);
+                    report.rows += row_count(&rows);
+                    pending_rows += row_count(&rows);
+                    pending.push((scope.id.clone(), rows));
+                }
+                if pending_rows >= REBUILD_ROWS_PER_WRITE {
+                    self.store.insert_rollups(&pending).await?;
+                    pending.clear();
+                    pending_rows = 0;
+                }
             }
             let mut rows = builder.finish();
             if scope.seller_id.is_none() {

@@ -16,6 +16,7 @@ use indicatif::ProgressBar;
 use serde::Serialize;
 use silkroute_app::App;
 
+use super::checkout::proc_status_mib;
 use crate::commands::{FactCounts, UsageError, app_error, progress_bar, write_facts};
 
 pub use queries::Distribution;
@@ -100,6 +101,8 @@ pub struct AnalyticsReport {
 #[derive(Debug, Serialize)]
 pub struct RebuildFigures {
     pub seconds: f64,
+    /// The process's peak resident memory after the rebuild (seeding included).
+    pub peak_rss_mib: Option<f64>,
     pub scopes: usize,
     pub days: usize,
     pub rows: usize,
@@ -263,6 +266,7 @@ async fn rebuild(app: &App, progress: &Progress) -> anyhow::Result<RebuildFigure
     ));
     Ok(RebuildFigures {
         seconds,
+        peak_rss_mib: proc_status_mib("VmHWM:"),
         scopes: report.scopes,
         days: report.days,
         rows: report.rows,
@@ -366,8 +370,16 @@ pub fn print_analytics(report: &AnalyticsReport) {
         None => println!("  seed        none (the database held the data)"),
     }
     println!(
-        "  rebuild     {:.1} s: {} scopes, {} days, {} rows",
-        report.rebuild.seconds, report.rebuild.scopes, report.rebuild.days, report.rebuild.rows
+        "  rebuild     {:.1} s: {} scopes, {} days, {} rows{}",
+        report.rebuild.seconds,
+        report.rebuild.scopes,
+        report.rebuild.days,
+        report.rebuild.rows,
+        report
+            .rebuild
+            .peak_rss_mib
+            .map(|mib| format!(", peak RSS {mib:.0} MiB"))
+            .unwrap_or_default()
     );
     match &report.export {
         Some(export) => println!(

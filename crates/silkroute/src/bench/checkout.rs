@@ -202,7 +202,7 @@ async fn run(
 }
 
 /// A `/proc/self/status` memory line (`VmRSS:`, `VmHWM:`) in MiB; None off Linux.
-fn proc_status_mib(field: &str) -> Option<f64> {
+pub(super) fn proc_status_mib(field: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kib: f64 = status
         .lines()

@@ -39,6 +39,8 @@ pub struct SeedFigures {
     pub orders_per_second: f64,
     pub days: u32,
     pub traffic_days: u32,
+    /// The process's peak resident memory after seeding.
+    pub peak_rss_mib: Option<f64>,
 }
 
 /// Seeds an empty database (no sellers); leaves any other alone.
@@ -110,6 +112,7 @@ pub(super) async fn seed_if_empty(
         orders_per_second: report.orders as f64 / orders_seconds.max(1e-9),
         days: options.days,
         traffic_days: options.traffic_days,
+        peak_rss_mib: crate::bench::checkout::proc_status_mib("VmHWM:"),
     }))
 }
 

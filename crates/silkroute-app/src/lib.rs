@@ -107,8 +107,10 @@ pub struct App {
     config: AppConfig,
     payments: payments::PaymentProviders,
     cache: Arc<checkout::ReferenceCache>,
-    /// One rollup refresh or rebuild at a time.
+    /// One rollup refresh or rebuild at a time in this process; the store's lease (held under
+    /// `analytics_holder`) extends that to every process on the database.
     analytics_lock: Arc<tokio::sync::Mutex<()>>,
+    analytics_holder: String,
 }
 
 impl App {
@@ -121,6 +123,7 @@ impl App {
             payments: payments::PaymentProviders::new(vec![Arc::new(test_provider)]),
             cache: Arc::new(checkout::ReferenceCache::default()),
             analytics_lock: Arc::new(tokio::sync::Mutex::new(())),
+            analytics_holder: format!("{}-{}", std::process::id(), ulid::Ulid::new()),
         }
     }
 

@@ -289,6 +289,47 @@ macro_rules! analytics_store {
                         .map_err(backend_error)
                 }
 
+                async fn claim_rollup_lease(
+                    &self,
+                    holder: &str,
+                    now: DateTime<Utc>,
+                    until: DateTime<Utc>,
+                ) -> StoreResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    ::sqlx::query(
+                        "DELETE FROM analytics_leases WHERE name = 'rollups' AND expires_at < $1",
+                    )
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?;
+                    let claimed = ::sqlx::query(
+                        "INSERT INTO analytics_leases (name, holder, expires_at) \
+                         VALUES ('rollups', $1, $2) ON CONFLICT (name) DO UPDATE \
+                         SET expires_at = excluded.expires_at \
+                         WHERE analytics_leases.holder = excluded.holder",
+                    )
+                    .bind(holder)
+                    .bind(until)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend_error)?
+                    .rows_affected();
+                    tx.commit().await.map_err(backend_error)?;
+                    Ok(claimed == 1)
+                }
+
+                async fn release_rollup_lease(&self, holder: &str) -> StoreResult<()> {
+                    ::sqlx::query(
+                        "DELETE FROM analytics_leases WHERE name = 'rollups' AND holder = $1",
+                    )
+                    .bind(holder)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(backend_error)?;
+                    Ok(())
+                }
+
                 async fn changed_orders(
                     &self,
                     since: DateTime<Utc>,

@@ -229,6 +229,15 @@ pub trait OrderImportStore: Send + Sync {
 #[async_trait]
 pub trait AnalyticsStore: Send + Sync {
     async fn analytics_watermark(&self, stream: &str) -> StoreResult<Option<DateTime<Utc>>>;
+    /// Takes (or extends) the lease on writing rollups until `until`, unless another holder's
+    /// lease is still running at `now`; returns whether `holder` has it.
+    async fn claim_rollup_lease(
+        &self,
+        holder: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    async fn release_rollup_lease(&self, holder: &str) -> StoreResult<()>;
     /// Orders updated at or after `since` (placement, capture, refund, any status change).
     async fn changed_orders(&self, since: DateTime<Utc>) -> StoreResult<Vec<ChangedOrder>>;
     /// Events received at or after `since`.

@@ -272,6 +272,13 @@ pub struct BenchAnalyticsArgs {
     /// Skip the facts export (it writes every fact to a temporary folder, then deletes it).
     #[arg(long)]
     pub skip_export: bool,
+    /// Skip the rollup rebuild: the rollups are taken as they are (after an earlier run).
+    #[arg(long)]
+    pub skip_rebuild: bool,
+    /// Skip timing the first overview after the rebuild, which on a freshly seeded database
+    /// re-reads every seeded storefront event (minutes at tens of millions).
+    #[arg(long)]
+    pub skip_first_overview: bool,
 }
 
 #[derive(Debug, Args)]

@@ -561,6 +561,8 @@ async fn bench_analytics(
             traffic_days: args.traffic_days,
             seed: args.seed,
             export: !args.skip_export,
+            rebuild: !args.skip_rebuild,
+            first_overview: !args.skip_first_overview,
             quiet: json,
         },
     )

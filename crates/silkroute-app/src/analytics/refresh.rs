@@ -16,12 +16,15 @@ use silkroute_domain::ids::SellerId;
 use silkroute_store::{EVENT_STREAM, ORDER_STREAM, PageRequest};
 
 use super::{Scope, seller_zone};
-use crate::{App, AppResult};
+use crate::{App, AppError, AppResult};
 
 /// A write's timestamp is taken before its transaction commits, so a slow commit can land behind
 /// a watermark already read; re-reading this far back catches it (a day rebuilt twice is the
 /// same day).
 const LATE_COMMIT_MARGIN_SECONDS: i64 = 5;
+/// How long a refresh or a rebuild step may hold the rollups before another process may take
+/// them over (a crashed holder blocks no one longer).
+const LEASE_SECONDS: i64 = 600;
 /// Days per load of the platform's facts in a rebuild.
 const REBUILD_WINDOW_DAYS: i64 = 31;
 /// Rows gathered before a rebuild writes them, in one transaction.
@@ -35,6 +38,8 @@ pub struct RefreshReport {
     pub events_seen: usize,
     /// Whether the refresh found no rollups yet and rebuilt everything.
     pub full_rebuild: bool,
+    /// Another process was writing the rollups: nothing done now, the next refresh catches up.
+    pub skipped: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -80,6 +85,33 @@ impl App {
     /// there are no rollups yet). One refresh runs at a time.
     pub async fn refresh_analytics(&self) -> AppResult<RefreshReport> {
         let _single = self.analytics_lock.lock().await;
+        if !self.claim_rollup_lease().await? {
+            return Ok(RefreshReport {
+                skipped: true,
+                ..RefreshReport::default()
+            });
+        }
+        let result = self.refresh_locked().await;
+        self.store
+            .release_rollup_lease(&self.analytics_holder)
+            .await?;
+        result
+    }
+
+    /// Takes or extends this process's lease on writing rollups.
+    async fn claim_rollup_lease(&self) -> AppResult<bool> {
+        let now = self.now();
+        Ok(self
+            .store
+            .claim_rollup_lease(
+                &self.analytics_holder,
+                now,
+                now + Duration::seconds(LEASE_SECONDS),
+            )
+            .await?)
+    }
+
+    async fn refresh_locked(&self) -> AppResult<RefreshReport> {
         let order_mark = self.store.analytics_watermark(ORDER_STREAM).await?;
         let event_mark = self.store.analytics_watermark(EVENT_STREAM).await?;
         if order_mark.is_none() && event_mark.is_none() {
@@ -151,6 +183,7 @@ impl App {
             orders_seen: orders.len(),
             events_seen: events.len(),
             full_rebuild: false,
+            skipped: false,
         })
     }
 
@@ -162,7 +195,17 @@ impl App {
         progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> AppResult<RebuildReport> {
         let _single = self.analytics_lock.lock().await;
-        self.rebuild_locked(progress).await
+        if !self.claim_rollup_lease().await? {
+            return Err(AppError::Conflict(
+                "another process is writing the analytics rollups; try again when it is done"
+                    .into(),
+            ));
+        }
+        let result = self.rebuild_locked(progress).await;
+        self.store
+            .release_rollup_lease(&self.analytics_holder)
+            .await?;
+        result
     }
 
     async fn rebuild_locked(
@@ -198,6 +241,12 @@ impl App {
         let mut pending_rows = 0;
         for (done, scope) in scopes.iter().enumerate() {
             progress(done, total);
+            // Keep the lease while the rebuild runs (a scope takes far less than its term).
+            if !self.claim_rollup_lease().await? {
+                return Err(AppError::Conflict(
+                    "lost the lease on the analytics rollups during a rebuild".into(),
+                ));
+            }
             let span = self.store.fact_span(scope.seller_id.as_ref()).await?;
             let imported = match &scope.seller_id {
                 Some(seller) => self.store.imported_span(seller).await?,

@@ -43,6 +43,11 @@ pub struct AnalyticsOptions {
     pub traffic_days: u32,
     pub seed: u64,
     pub export: bool,
+    /// Rebuild the rollups (off: they are taken as current, e.g. from an earlier run).
+    pub rebuild: bool,
+    /// Time the first overview after the rebuild, before the live event (see
+    /// [`AnalyticsReport::first_overview_ms`]); without it the live event comes first.
+    pub first_overview: bool,
     /// `--json`: no progress bar (progress lines still go to standard error).
     pub quiet: bool,
 }
@@ -68,14 +73,17 @@ pub struct AnalyticsReport {
     pub buyers: i64,
     /// `None` when the database already held the data.
     pub seed: Option<SeedFigures>,
-    pub rebuild: RebuildFigures,
+    /// `None` with `--skip-rebuild`.
+    pub rebuild: Option<RebuildFigures>,
     /// `None` with `--skip-export`.
     pub export: Option<ExportFigures>,
     /// The platform overview right after the rebuild, before any live traffic: on a seeded
     /// database it re-reads every event the seed stored (they share one receipt instant).
-    pub first_overview_ms: f64,
-    /// One live storefront event is recorded before the latency runs, so that the event
-    /// stream's head is a live receipt, as in a running marketplace.
+    /// `None` with `--skip-first-overview`.
+    pub first_overview_ms: Option<f64>,
+    /// One live storefront event is recorded before the latency runs (before the rebuild with
+    /// `--skip-first-overview`), so that the event stream's head is a live receipt, as in a
+    /// running marketplace.
     pub live_event_recorded: bool,
     /// Requests measured per query kind.
     pub queries: usize,
@@ -193,14 +201,28 @@ pub async fn analytics(app: App, options: &AnalyticsOptions) -> anyhow::Result<A
         counts.orders, counts.storefront_events
     ));
 
-    let rebuild = rebuild(&app, &progress).await?;
+    let seed_finished = seeded.as_ref().map(|s| s.finished);
+    if !options.first_overview {
+        // The rebuild's watermark is then the live event: no request re-reads the seed.
+        live::record_event(&app, seed_finished, &progress).await?;
+    }
+    let rebuild = if options.rebuild {
+        Some(rebuild(&app, &progress).await?)
+    } else {
+        None
+    };
     let export = if options.export {
         Some(export(&app, &progress).await?)
     } else {
         None
     };
-    let first_overview_ms = queries::first_overview(&app, &progress).await?;
-    live::record_event(&app, seeded.as_ref().map(|s| s.finished), &progress).await?;
+    let first_overview_ms = if options.first_overview {
+        let ms = queries::first_overview(&app, &progress).await?;
+        live::record_event(&app, seed_finished, &progress).await?;
+        Some(ms)
+    } else {
+        None
+    };
     let QueryFigures {
         seller_30d,
         platform_30d,
@@ -369,18 +391,20 @@ pub fn print_analytics(report: &AnalyticsReport) {
         ),
         None => println!("  seed        none (the database held the data)"),
     }
-    println!(
-        "  rebuild     {:.1} s: {} scopes, {} days, {} rows{}",
-        report.rebuild.seconds,
-        report.rebuild.scopes,
-        report.rebuild.days,
-        report.rebuild.rows,
-        report
-            .rebuild
-            .peak_rss_mib
-            .map(|mib| format!(", peak RSS {mib:.0} MiB"))
-            .unwrap_or_default()
-    );
+    match &report.rebuild {
+        Some(rebuild) => println!(
+            "  rebuild     {:.1} s: {} scopes, {} days, {} rows{}",
+            rebuild.seconds,
+            rebuild.scopes,
+            rebuild.days,
+            rebuild.rows,
+            rebuild
+                .peak_rss_mib
+                .map(|mib| format!(", peak RSS {mib:.0} MiB"))
+                .unwrap_or_default()
+        ),
+        None => println!("  rebuild     skipped"),
+    }
     match &report.export {
         Some(export) => println!(
             "  export      {:.1} s: {} rows ({:.0} rows/s), {:.0} MiB of CSV",
@@ -391,10 +415,9 @@ pub fn print_analytics(report: &AnalyticsReport) {
         ),
         None => println!("  export      skipped"),
     }
-    println!(
-        "  first       {:.1} ms: the platform overview right after the rebuild",
-        report.first_overview_ms
-    );
+    if let Some(ms) = report.first_overview_ms {
+        println!("  first       {ms:.1} ms: the platform overview right after the rebuild");
+    }
     println!(
         "  {:<28} {:>9} {:>9} {:>9} {:>9}",
         format!("latency, {} requests", report.queries),

@@ -596,3 +596,36 @@ async fn bad_analytics_requests_are_problems() {
         app.finish().await;
     }
 }
+
+/// Another process writing the rollups (a rebuild beside `serve`): refreshes step aside, a
+/// rebuild is refused, and a crashed holder's lease lapses.
+#[tokio::test]
+async fn one_process_writes_the_rollups_at_a_time() {
+    for app in TestApp::all().await {
+        let store = app.database.as_ref().expect("database").store.clone();
+        let now = app.app.now();
+        assert!(
+            store
+                .claim_rollup_lease("another-process", now, now + Duration::seconds(60))
+                .await
+                .expect("lease")
+        );
+        let refresh = app.app.refresh_analytics().await.expect("refresh");
+        assert!(refresh.skipped, "{refresh:?}");
+        let rebuild = app.app.rebuild_analytics(&mut |_, _| {}).await;
+        assert!(
+            matches!(rebuild, Err(silkroute_app::AppError::Conflict(_))),
+            "{rebuild:?}"
+        );
+        // Reads still answer from the rollups there are.
+        let reply = app
+            .get("/api/v1/analytics/store/overview", Some(&app.admin))
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        // The other holder never comes back: its lease lapses.
+        app.clock.advance(Duration::seconds(61));
+        let refresh = app.app.refresh_analytics().await.expect("refresh");
+        assert!(!refresh.skipped, "{refresh:?}");
+        app.finish().await;
+    }
+}

@@ -16,8 +16,11 @@ use super::{AnalyticsOptions, Progress};
 use crate::bench::percentile;
 use crate::commands::app_error;
 
-/// Untimed requests per kind first: connections, caches, prepared statements.
-const WARM_UP: usize = 10;
+/// Untimed requests per kind first (connections, caches, prepared statements): a tenth of
+/// the measured ones, one to ten.
+fn warm_up(queries: usize) -> usize {
+    (queries / 10).clamp(1, 10)
+}
 
 /// A latency distribution in milliseconds (nearest rank).
 #[derive(Debug, Serialize)]
@@ -156,24 +159,25 @@ struct Runner<'a> {
 }
 
 impl Runner<'_> {
-    /// `WARM_UP` then `queries` timed requests of one kind; every kind sees the same random
+    /// A warm-up then `queries` timed requests of one kind; every kind sees the same random
     /// sequence of sellers.
     async fn run(&mut self, kind: Kind) -> anyhow::Result<Distribution> {
         let mut rng = StdRng::seed_from_u64(self.seed ^ 0x5e11_e250);
         let mut samples = Vec::with_capacity(self.queries);
         let started = Instant::now();
         self.progress.reset();
-        for index in 0..WARM_UP + self.queries {
+        let warm_up = warm_up(self.queries);
+        for index in 0..warm_up + self.queries {
             let seller = self.sellers[rng.random_range(0..self.sellers.len())].clone();
             let sent = Instant::now();
             self.request(kind, seller).await?;
-            if index >= WARM_UP {
+            if index >= warm_up {
                 samples.push(sent.elapsed());
             }
             self.progress.tick(
                 kind.name(),
                 (index + 1) as u64,
-                (WARM_UP + self.queries) as u64,
+                (warm_up + self.queries) as u64,
                 started,
             );
         }

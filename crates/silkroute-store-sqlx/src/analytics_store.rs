@@ -337,7 +337,7 @@ macro_rules! analytics_store {
                     let rows = ::sqlx::query(
                         "SELECT o.seller_id, o.created_at, p.captured_at, o.updated_at \
                          FROM orders o JOIN payments p ON p.payment_id = o.payment_id \
-                         WHERE o.updated_at >= $1",
+                         WHERE o.updated_at > $1",
                     )
                     .bind(since)
                     .fetch_all(&self.pool)
@@ -361,7 +361,7 @@ macro_rules! analytics_store {
                 ) -> StoreResult<Vec<ChangedEvent>> {
                     let rows = ::sqlx::query(
                         "SELECT DISTINCT seller_id, at, received_at FROM storefront_events \
-                         WHERE received_at >= $1",
+                         WHERE received_at > $1",
                     )
                     .bind(since)
                     .fetch_all(&self.pool)

@@ -238,9 +238,9 @@ pub trait AnalyticsStore: Send + Sync {
         until: DateTime<Utc>,
     ) -> StoreResult<bool>;
     async fn release_rollup_lease(&self, holder: &str) -> StoreResult<()>;
-    /// Orders updated at or after `since` (placement, capture, refund, any status change).
+    /// Orders updated after `since` (placement, capture, refund, any status change).
     async fn changed_orders(&self, since: DateTime<Utc>) -> StoreResult<Vec<ChangedOrder>>;
-    /// Events received at or after `since`.
+    /// Events received after `since`.
     async fn changed_events(&self, since: DateTime<Utc>) -> StoreResult<Vec<ChangedEvent>>;
     /// The newest order update and event receipt: where a rebuild sets the watermarks.
     async fn stream_heads(&self) -> StoreResult<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)>;

@@ -122,11 +122,11 @@ impl App {
                 ..RefreshReport::default()
             });
         }
-        let margin = Duration::seconds(LATE_COMMIT_MARGIN_SECONDS);
-        let since = |mark: Option<DateTime<Utc>>| {
-            mark.map(|at| at - margin)
-                .unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
-        };
+        // Changes after the mark are read; the mark never passes `now - margin`, so a
+        // write whose timestamp was taken before a slow commit is still read once it lands,
+        // and the newest changes are read again only until the margin has passed.
+        let settled = self.now() - Duration::seconds(LATE_COMMIT_MARGIN_SECONDS);
+        let since = |mark: Option<DateTime<Utc>>| mark.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
         let orders = self.store.changed_orders(since(order_mark)).await?;
         let events = self.store.changed_events(since(event_mark)).await?;
 
@@ -169,11 +169,15 @@ impl App {
             }
         }
         let mut marks = Vec::new();
-        if let Some(at) = orders.iter().map(|o| o.updated_at).max() {
-            marks.push((ORDER_STREAM, at.max(order_mark.unwrap_or(at))));
+        let advance = |seen: Option<DateTime<Utc>>, mark: Option<DateTime<Utc>>| {
+            let next = seen?.min(settled);
+            Some(mark.map_or(next, |mark| mark.max(next)))
+        };
+        if let Some(at) = advance(orders.iter().map(|o| o.updated_at).max(), order_mark) {
+            marks.push((ORDER_STREAM, at));
         }
-        if let Some(at) = events.iter().map(|e| e.received_at).max() {
-            marks.push((EVENT_STREAM, at.max(event_mark.unwrap_or(at))));
+        if let Some(at) = advance(events.iter().map(|e| e.received_at).max(), event_mark) {
+            marks.push((EVENT_STREAM, at));
         }
         if !marks.is_empty() {
             self.store.set_analytics_watermarks(&marks).await?;
@@ -212,8 +216,14 @@ impl App {
         &self,
         progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> AppResult<RebuildReport> {
-        // Read the heads first: whatever changes during the rebuild is refreshed after it.
+        // Read the heads first, and hold the marks a margin behind now: whatever changes
+        // during the rebuild, or commits late, is refreshed after it.
         let (order_head, event_head) = self.store.stream_heads().await?;
+        let settled = self.now() - Duration::seconds(LATE_COMMIT_MARGIN_SECONDS);
+        let (order_head, event_head) = (
+            order_head.map(|at| at.min(settled)),
+            event_head.map(|at| at.min(settled)),
+        );
         self.store.clear_rollups().await?;
         let mut scopes = vec![Scope::platform()];
         let mut page = PageRequest {

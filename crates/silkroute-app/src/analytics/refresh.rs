@@ -85,6 +85,15 @@ impl App {
     /// there are no rollups yet). One refresh runs at a time.
     pub async fn refresh_analytics(&self) -> AppResult<RefreshReport> {
         let _single = self.analytics_lock.lock().await;
+        // Most reads find nothing new: look first, without writing (the lease is a write).
+        let order_mark = self.store.analytics_watermark(ORDER_STREAM).await?;
+        let event_mark = self.store.analytics_watermark(EVENT_STREAM).await?;
+        if let (Some(orders), Some(events)) = (order_mark, event_mark)
+            && self.store.changed_orders(orders).await?.is_empty()
+            && self.store.changed_events(events).await?.is_empty()
+        {
+            return Ok(RefreshReport::default());
+        }
         if !self.claim_rollup_lease().await? {
             return Ok(RefreshReport {
                 skipped: true,

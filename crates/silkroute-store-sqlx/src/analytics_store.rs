@@ -360,7 +360,7 @@ macro_rules! analytics_store {
                     since: DateTime<Utc>,
                 ) -> StoreResult<Vec<ChangedEvent>> {
                     let rows = ::sqlx::query(
-                        "SELECT DISTINCT seller_id, at, received_at FROM storefront_events \
+                        "SELECT seller_id, at, received_at FROM storefront_events \
                          WHERE received_at > $1",
                     )
                     .bind(since)

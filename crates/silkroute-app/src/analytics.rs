@@ -26,6 +26,7 @@ pub use customers::CustomerAnalysis;
 pub use forecast::{ForecastReport, ForecastRequest};
 pub use industry::{IndustryCategories, IndustryKeywords, MIN_SELLERS};
 pub use products::ProductAnalysis;
+pub(crate) use refresh::Unsettled;
 pub use refresh::{RebuildReport, RefreshReport};
 pub use reporting_currency::RateUsed;
 pub use store_view::{

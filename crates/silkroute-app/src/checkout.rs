@@ -93,6 +93,9 @@ impl From<StoredQuote> for Quote {
     }
 }
 
+pub(crate) type ReportingRates =
+    HashMap<(CurrencyCode, NaiveDate), (Option<PublishedRate>, Option<std::time::Instant>)>;
+
 type LegsByDay = Option<(NaiveDate, Arc<HashMap<CurrencyCode, PublishedRate>>)>;
 
 /// Reference data that changes rarely, kept in memory between quotes.
@@ -100,6 +103,9 @@ type LegsByDay = Option<(NaiveDate, Arc<HashMap<CurrencyCode, PublishedRate>>)>;
 pub(crate) struct ReferenceCache {
     rules: std::sync::Mutex<Option<Arc<Vec<MarketRule>>>>,
     legs: std::sync::Mutex<LegsByDay>,
+    /// The last ECB rate on or before a (currency, day) a report used, and until when it may
+    /// be reused (`None`: for good).
+    pub(crate) reporting_rates: std::sync::Mutex<ReportingRates>,
 }
 
 impl ReferenceCache {
@@ -109,6 +115,9 @@ impl ReferenceCache {
         }
         if let Ok(mut legs) = self.legs.lock() {
             *legs = None;
+        }
+        if let Ok(mut rates) = self.reporting_rates.lock() {
+            rates.clear();
         }
     }
 }

@@ -108,8 +108,9 @@ pub struct App {
     payments: payments::PaymentProviders,
     cache: Arc<checkout::ReferenceCache>,
     /// One rollup refresh or rebuild at a time in this process; the store's lease (held under
-    /// `analytics_holder`) extends that to every process on the database.
-    analytics_lock: Arc<tokio::sync::Mutex<()>>,
+    /// `analytics_holder`) extends that to every process on the database. Holds what the last
+    /// refresh read behind its marks, so that reading it again is known to be nothing new.
+    analytics_lock: Arc<tokio::sync::Mutex<Option<analytics::Unsettled>>>,
     analytics_holder: String,
 }
 
@@ -122,7 +123,7 @@ impl App {
             config,
             payments: payments::PaymentProviders::new(vec![Arc::new(test_provider)]),
             cache: Arc::new(checkout::ReferenceCache::default()),
-            analytics_lock: Arc::new(tokio::sync::Mutex::new(())),
+            analytics_lock: Arc::new(tokio::sync::Mutex::new(None)),
             analytics_holder: format!("{}-{}", std::process::id(), ulid::Ulid::new()),
         }
     }

@@ -31,6 +31,8 @@ macro_rules! analytics_store {
             const ROWS_PER_INSERT: usize = 400;
             type Db = $database;
 
+            $crate::rollup_recency_statements!();
+
             fn corrupt(what: impl ::std::fmt::Display) -> StoreError {
                 StoreError::Corrupt(what.to_string())
             }
@@ -568,6 +570,7 @@ macro_rules! analytics_store {
                     watermarks: &[(&str, DateTime<Utc>)],
                 ) -> StoreResult<()> {
                     let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    recency::before_replace(&mut tx, scope, first, last, rows).await?;
                     for table in [
                         "rollup_sales",
                         "rollup_traffic",
@@ -590,6 +593,7 @@ macro_rules! analytics_store {
                         .map_err(backend_error)?;
                     }
                     insert_rows(&mut tx, scope, rows).await?;
+                    recency::after_replace(&mut tx, scope, first, last).await?;
                     for (stream, at) in watermarks {
                         ::sqlx::query(
                             "INSERT INTO analytics_watermarks (stream, at) VALUES ($1, $2) \
@@ -612,6 +616,12 @@ macro_rules! analytics_store {
                     for (scope, rows) in scopes {
                         insert_rows(&mut tx, scope, rows).await?;
                     }
+                    tx.commit().await.map_err(backend_error)
+                }
+
+                async fn rebuild_recency(&self, scope: &str) -> StoreResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
+                    recency::rebuild(&mut tx, scope).await?;
                     tx.commit().await.map_err(backend_error)
                 }
 
@@ -646,6 +656,8 @@ macro_rules! analytics_store {
                         "rollup_categories",
                         "rollup_category_visitors",
                         "rollup_keyword_searchers",
+                        "rollup_recency",
+                        "rollup_touched",
                         "analytics_watermarks",
                     ] {
                         ::sqlx::query(AssertSqlSafe(format!("DELETE FROM {table}")))
@@ -700,7 +712,26 @@ macro_rules! analytics_store {
                             c.checkouts = row.try_get(5).map_err(backend_error)?;
                         }
                     }
-                    let visitors = grouped(
+                    let people = recency::people(&self.pool, slice, group).await?;
+                    for (key, measure, n) in people.iter().flatten() {
+                        let key = entry(&mut counts, key.clone());
+                        if let Some(c) = counts.get_mut(&key) {
+                            match measure.as_str() {
+                                "visitor" => c.visitors = *n,
+                                "carting" => c.carting_visitors = *n,
+                                _ => {}
+                            }
+                            if let Some(o) = c.orders.as_mut() {
+                                match measure.as_str() {
+                                    "ordering" => o.ordering_buyers = *n,
+                                    "paying" => o.paid_buyers = *n,
+                                    _ => {}
+                                }
+                            }
+                        }
+                    }
+                    // Traffic sources and devices do not split people's recency: a distinct scan.
+                    let visitors = if people.is_some() { Vec::new() } else { grouped(
                         &self.pool,
                         format!(
                             "SELECT {key}, COUNT(DISTINCT t.visitor_id), \
@@ -709,7 +740,7 @@ macro_rules! analytics_store {
                         ),
                         slice,
                     )
-                    .await?;
+                    .await? };
                     for row in &visitors {
                         let key = entry(&mut counts, row.try_get(0).map_err(backend_error)?);
                         if let Some(c) = counts.get_mut(&key) {
@@ -740,25 +771,8 @@ macro_rules! analytics_store {
                                 o.paid_orders = row.try_get(4).map_err(backend_error)?;
                             }
                         }
-                        let buyers = grouped(
-                            &self.pool,
-                            format!(
-                                "SELECT {key}, \
-                                 COUNT(DISTINCT CASE WHEN t.placed > 0 THEN t.buyer_id END), \
-                                 COUNT(DISTINCT CASE WHEN t.paid > 0 THEN t.buyer_id END) \
-                                 FROM rollup_buyers t{filter}{group_by}"
-                            ),
-                            slice,
-                        )
-                        .await?;
-                        for row in &buyers {
-                            let key = entry(&mut counts, row.try_get(0).map_err(backend_error)?);
-                            if let Some(o) = counts.get_mut(&key).and_then(|c| c.orders.as_mut())
-                            {
-                                o.ordering_buyers = row.try_get(1).map_err(backend_error)?;
-                                o.paid_buyers = row.try_get(2).map_err(backend_error)?;
-                            }
-                        }
+                        // Ordering and paid buyers come from the recency counts above:
+                        // every grouping that splits orders has them.
                     }
                     // An ungrouped slice always has its one row, even when empty.
                     if group == RollupGroup::None {
@@ -810,21 +824,7 @@ macro_rules! analytics_store {
                     slice: &RollupSlice,
                     since: NaiveDate,
                 ) -> StoreResult<i64> {
-                    let n = if slice.market.is_some() { 5 } else { 4 };
-                    let sql = format!(
-                        "SELECT COUNT(DISTINCT t.buyer_id) FROM rollup_buyers t{} AND t.paid > 0 \
-                         AND EXISTS (SELECT 1 FROM rollup_buyers e WHERE e.scope = t.scope \
-                           AND e.buyer_id = t.buyer_id AND e.day >= ${n} AND e.day < $2 \
-                           AND e.paid > 0)",
-                        slice_filter(slice)
-                    );
-                    bind_slice(::sqlx::query(AssertSqlSafe(sql)), slice)
-                        .bind(since)
-                        .fetch_one(&self.pool)
-                        .await
-                        .map_err(backend_error)?
-                        .try_get(0)
-                        .map_err(backend_error)
+                    recency::returning(&self.pool, slice, since).await
                 }
 
                 async fn product_sums(&self, slice: &RollupSlice) -> StoreResult<Vec<ProductSums>> {

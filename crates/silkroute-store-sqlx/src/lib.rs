@@ -13,6 +13,7 @@ mod order_store;
 mod order_writes;
 mod orders;
 mod party_store;
+mod rollup_recency;
 mod stock_store;
 mod storefront_store;
 

@@ -285,6 +285,9 @@ pub trait AnalyticsStore: Send + Sync {
     /// Adds rows for scopes whose days hold none yet (a rebuild after `clear_rollups`), in one
     /// transaction.
     async fn insert_rollups(&self, scopes: &[(String, DayRollups)]) -> StoreResult<()>;
+    /// Recounts a scope's distinct people per active day (`rollup_recency`) from its visitor and
+    /// buyer rows: the last step of a rebuild, once every one of the scope's days is written.
+    async fn rebuild_recency(&self, scope: &str) -> StoreResult<()>;
     async fn set_analytics_watermarks(
         &self,
         watermarks: &[(&str, DateTime<Utc>)],

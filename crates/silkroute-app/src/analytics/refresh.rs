@@ -13,7 +13,7 @@ use silkroute_analytics::rollup::{
     DayRollups, RollupBuilder, RollupEvent, RollupOrder, day_span, local_day,
 };
 use silkroute_domain::ids::SellerId;
-use silkroute_store::{EVENT_STREAM, ORDER_STREAM, PageRequest};
+use silkroute_store::{ChangedEvent, ChangedOrder, EVENT_STREAM, ORDER_STREAM, PageRequest};
 
 use super::{Scope, seller_zone};
 use crate::{App, AppError, AppResult};
@@ -47,6 +47,42 @@ pub struct RebuildReport {
     pub scopes: usize,
     pub days: usize,
     pub rows: usize,
+}
+
+/// The changes a refresh read that lie after its marks (the marks stay a margin behind now),
+/// fingerprinted: how many and the sum of their timestamps. Orders only ever move their
+/// `updated_at` forward and events never change, so any new or changed row alters it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unsettled {
+    order_mark: Option<DateTime<Utc>>,
+    event_mark: Option<DateTime<Utc>>,
+    orders: (usize, i128),
+    events: (usize, i128),
+}
+
+impl Unsettled {
+    fn of(
+        order_mark: Option<DateTime<Utc>>,
+        orders: &[ChangedOrder],
+        event_mark: Option<DateTime<Utc>>,
+        events: &[ChangedEvent],
+    ) -> Unsettled {
+        fn print(times: impl Iterator<Item = DateTime<Utc>>) -> (usize, i128) {
+            times.fold((0, 0), |(n, sum), at| {
+                (n + 1, sum + i128::from(at.timestamp_micros()))
+            })
+        }
+        Unsettled {
+            order_mark,
+            event_mark,
+            orders: print(orders.iter().map(|o| o.updated_at)),
+            events: print(events.iter().map(|e| e.received_at)),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.orders.0 == 0 && self.events.0 == 0
+    }
 }
 
 fn row_count(rows: &DayRollups) -> usize {
@@ -84,15 +120,20 @@ impl App {
     /// Brings the rollups up to date with every change since the last refresh (all of them when
     /// there are no rollups yet). One refresh runs at a time.
     pub async fn refresh_analytics(&self) -> AppResult<RefreshReport> {
-        let _single = self.analytics_lock.lock().await;
+        let mut unsettled = self.analytics_lock.lock().await;
         // Most reads find nothing new: look first, without writing (the lease is a write).
         let order_mark = self.store.analytics_watermark(ORDER_STREAM).await?;
         let event_mark = self.store.analytics_watermark(EVENT_STREAM).await?;
-        if let (Some(orders), Some(events)) = (order_mark, event_mark)
-            && self.store.changed_orders(orders).await?.is_empty()
-            && self.store.changed_events(events).await?.is_empty()
-        {
-            return Ok(RefreshReport::default());
+        if let (Some(orders), Some(events)) = (order_mark, event_mark) {
+            let found = Unsettled::of(
+                order_mark,
+                &self.store.changed_orders(orders).await?,
+                event_mark,
+                &self.store.changed_events(events).await?,
+            );
+            if found.is_empty() || unsettled.as_ref() == Some(&found) {
+                return Ok(RefreshReport::default());
+            }
         }
         if !self.claim_rollup_lease().await? {
             return Ok(RefreshReport {
@@ -104,7 +145,9 @@ impl App {
         self.store
             .release_rollup_lease(&self.analytics_holder)
             .await?;
-        result
+        let (report, left) = result?;
+        *unsettled = left;
+        Ok(report)
     }
 
     /// Takes or extends this process's lease on writing rollups.
@@ -120,16 +163,19 @@ impl App {
             .await?)
     }
 
-    async fn refresh_locked(&self) -> AppResult<RefreshReport> {
+    /// The refresh, and what it leaves unsettled behind its new marks (`None` after a full
+    /// rebuild: unknown, so the next read looks again).
+    async fn refresh_locked(&self) -> AppResult<(RefreshReport, Option<Unsettled>)> {
         let order_mark = self.store.analytics_watermark(ORDER_STREAM).await?;
         let event_mark = self.store.analytics_watermark(EVENT_STREAM).await?;
         if order_mark.is_none() && event_mark.is_none() {
             let rebuilt = self.rebuild_locked(&mut |_, _| {}).await?;
-            return Ok(RefreshReport {
+            let report = RefreshReport {
                 days_rebuilt: rebuilt.days,
                 full_rebuild: true,
                 ..RefreshReport::default()
-            });
+            };
+            return Ok((report, None));
         }
         // Changes after the mark are read; the mark never passes `now - margin`, so a
         // write whose timestamp was taken before a slow commit is still read once it lands,
@@ -177,27 +223,48 @@ impl App {
                 days_rebuilt += (last - first).num_days() as usize + 1;
             }
         }
-        let mut marks = Vec::new();
         let advance = |seen: Option<DateTime<Utc>>, mark: Option<DateTime<Utc>>| {
-            let next = seen?.min(settled);
-            Some(mark.map_or(next, |mark| mark.max(next)))
+            let next = seen.map(|seen| seen.min(settled));
+            match (mark, next) {
+                (Some(mark), Some(next)) => Some(mark.max(next)),
+                (mark, next) => mark.or(next),
+            }
         };
-        if let Some(at) = advance(orders.iter().map(|o| o.updated_at).max(), order_mark) {
-            marks.push((ORDER_STREAM, at));
-        }
-        if let Some(at) = advance(events.iter().map(|e| e.received_at).max(), event_mark) {
-            marks.push((EVENT_STREAM, at));
-        }
+        let order_next = advance(orders.iter().map(|o| o.updated_at).max(), order_mark);
+        let event_next = advance(events.iter().map(|e| e.received_at).max(), event_mark);
+        let marks: Vec<(&str, DateTime<Utc>)> = [
+            (ORDER_STREAM, order_next.filter(|_| !orders.is_empty())),
+            (EVENT_STREAM, event_next.filter(|_| !events.is_empty())),
+        ]
+        .into_iter()
+        .filter_map(|(stream, at)| at.map(|at| (stream, at)))
+        .collect();
         if !marks.is_empty() {
             self.store.set_analytics_watermarks(&marks).await?;
         }
-        Ok(RefreshReport {
+        // What was read and lies behind the new marks is read again until the margin passes.
+        let left = Unsettled::of(
+            order_next,
+            &orders
+                .iter()
+                .filter(|o| order_next.is_none_or(|mark| o.updated_at > mark))
+                .cloned()
+                .collect::<Vec<_>>(),
+            event_next,
+            &events
+                .iter()
+                .filter(|e| event_next.is_none_or(|mark| e.received_at > mark))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        let report = RefreshReport {
             days_rebuilt,
             orders_seen: orders.len(),
             events_seen: events.len(),
             full_rebuild: false,
             skipped: false,
-        })
+        };
+        Ok((report, Some(left)))
     }
 
     /// Throws every rollup away and builds them again from the facts: after a change to how
@@ -207,7 +274,8 @@ impl App {
         &self,
         progress: &mut (dyn FnMut(usize, usize) + Send),
     ) -> AppResult<RebuildReport> {
-        let _single = self.analytics_lock.lock().await;
+        let mut unsettled = self.analytics_lock.lock().await;
+        *unsettled = None;
         if !self.claim_rollup_lease().await? {
             return Err(AppError::Conflict(
                 "another process is writing the analytics rollups; try again when it is done"
@@ -353,6 +421,9 @@ impl App {
             }
         }
         self.store.insert_rollups(&pending).await?;
+        for scope in &scopes {
+            self.store.rebuild_recency(&scope.id).await?;
+        }
         progress(total, total);
         let marks: Vec<(&str, DateTime<Utc>)> =
             [(ORDER_STREAM, order_head), (EVENT_STREAM, event_head)]

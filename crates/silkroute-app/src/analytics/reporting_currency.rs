@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use serde::Serialize;
 use silkroute_domain::currency::CurrencyCode;
-use silkroute_domain::fx::{FxPolicy, RateMode, convert, resolve_leg};
+use silkroute_domain::fx::{FxPolicy, PublishedRate, RateMode, convert, resolve_leg};
 use silkroute_domain::money::{Money, RoundingMode};
 use silkroute_store::RollupMoney;
 
@@ -37,7 +37,42 @@ pub struct GroupMoney {
     pub refunded: Money,
 }
 
+/// Days after which a day's last-published rate is taken as final: the ECB publishes every
+/// TARGET business day and never revises, so only a feed that was not imported for this long
+/// could still add a rate (an import in this process forgets the cache anyway).
+const SETTLED_RATE_DAYS: i64 = 7;
+/// How long a rate that may still change (a recent day the ECB has not published for yet) is
+/// reused: a rate imported by another process reaches reports within this.
+const UNSETTLED_RATE_REUSE: std::time::Duration = std::time::Duration::from_secs(60);
+
 impl App {
+    /// The last ECB rate published on or before `day`, from memory where it was looked up
+    /// before: a platform report converts each day's sum per currency, hundreds of lookups per
+    /// overview otherwise. A rate published that very day, or a day over a week old, is final.
+    async fn reporting_rate(
+        &self,
+        currency: CurrencyCode,
+        day: NaiveDate,
+    ) -> AppResult<Option<PublishedRate>> {
+        let now = std::time::Instant::now();
+        if let Some((rate, _)) = self.cache.reporting_rates.lock().ok().and_then(|rates| {
+            rates
+                .get(&(currency, day))
+                .filter(|(_, until)| until.is_none_or(|until| now < until))
+                .cloned()
+        }) {
+            return Ok(rate);
+        }
+        let latest = self.store.latest_fx_rate(currency, day).await?;
+        let settled = self.now().date_naive() - chrono::Duration::days(SETTLED_RATE_DAYS);
+        let last = latest.as_ref().is_some_and(|r| r.date == day) || day < settled;
+        let until = (!last).then(|| now + UNSETTLED_RATE_REUSE);
+        if let Ok(mut rates) = self.cache.reporting_rates.lock() {
+            rates.insert((currency, day), (latest, until));
+        }
+        Ok(latest)
+    }
+
     /// Sums `rows` per group key in `target`, converting where a row is in another currency.
     pub(super) async fn money_in(
         &self,
@@ -69,7 +104,7 @@ impl App {
                     if let Some(leg) = legs.get(&(currency, row.day)) {
                         return Ok(*leg);
                     }
-                    let latest = self.store.latest_fx_rate(currency, row.day).await?;
+                    let latest = self.reporting_rate(currency, row.day).await?;
                     let leg = resolve_leg(currency, row.day, latest, &policy)
                         .map_err(|e| unavailable(&e))?;
                     legs.insert((currency, row.day), leg);

@@ -2,6 +2,7 @@
 //! means in the scope's time zone, and the figures read from rollups. The metric definitions
 //! live in `silkroute-analytics` (`docs/METRICS.md`); this module only gathers their inputs.
 
+mod catalog_breakdown;
 mod customers;
 mod forecast;
 mod industry;

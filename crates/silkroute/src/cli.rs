@@ -161,7 +161,7 @@ pub struct ReportArgs {
     /// timeseries: day, week or month.
     #[arg(long)]
     pub grain: Option<String>,
-    /// breakdown: market, source or device.
+    /// breakdown: market, source, device, product or category.
     #[arg(long)]
     pub by: Option<String>,
     /// Write CSV instead of a table.

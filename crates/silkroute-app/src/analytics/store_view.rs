@@ -123,21 +123,36 @@ pub struct StoreSeries {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct BreakdownRow {
+    /// The market, traffic source or device code, product id or category slug.
     pub key: String,
-    pub visitors: i64,
+    /// A product's title or a category's name.
+    pub label: Option<String>,
+    /// Distinct visitors; `null` by product or category, which people are not counted per (a
+    /// visitor's product views are its page views).
+    pub visitors: Option<i64>,
     pub page_views: i64,
-    pub carting_visitors: i64,
+    pub add_to_carts: i64,
+    pub carting_visitors: Option<i64>,
+    /// Visitors who carted ÷ visitors; by product or category, add-to-cart events ÷ views.
     pub add_to_cart_rate: Option<Decimal>,
-    /// Order figures; `null` when split by traffic source or device, which orders do not carry.
+    /// Order figures; `null` when split by traffic source or device, which orders do not carry,
+    /// and buyer and order counts by product or category (an order holds several products).
     pub ordering_buyers: Option<i64>,
     pub paid_orders: Option<i64>,
     pub paid_buyers: Option<i64>,
+    pub units_placed: Option<i64>,
+    /// Units of paid orders (by product or category only).
+    pub paid_units: Option<i64>,
     pub paid_amount: Option<Money>,
     pub payment_conversion: Option<Decimal>,
+    /// Refunded units ÷ units ordered.
+    pub refund_rate: Option<Decimal>,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct StoreBreakdown {
+    pub scope: &'static str,
+    pub seller_id: Option<String>,
     pub by: &'static str,
     pub currency: CurrencyCode,
     pub period: DayRange,
@@ -374,8 +389,13 @@ impl App {
             "market" => ("market", RollupGroup::Market),
             "source" => ("source", RollupGroup::Source),
             "device" => ("device", RollupGroup::Device),
+            "product" => return self.catalog_breakdown(resolved, "product").await,
+            "category" => return self.catalog_breakdown(resolved, "category").await,
             _ => {
-                return Err(AppError::field("by", "must be market, source or device"));
+                return Err(AppError::field(
+                    "by",
+                    "must be market, source, device, product or category",
+                ));
             }
         };
         self.refresh_analytics().await?;
@@ -397,19 +417,24 @@ impl App {
                 let orders = counts.orders.is_some();
                 BreakdownRow {
                     key: counts.key.clone(),
-                    visitors: counts.visitors,
+                    label: None,
+                    visitors: Some(counts.visitors),
                     page_views: counts.page_views,
-                    carting_visitors: counts.carting_visitors,
+                    add_to_carts: counts.add_to_carts,
+                    carting_visitors: Some(counts.carting_visitors),
                     add_to_cart_rate: figures.add_to_cart_rate,
                     ordering_buyers: orders.then_some(figures.ordering_buyers),
                     paid_orders: orders.then_some(figures.paid_orders),
                     paid_buyers: orders.then_some(figures.paid_buyers),
+                    units_placed: orders.then_some(totals.units_placed),
+                    paid_units: None,
                     paid_amount: orders.then_some(figures.paid_amount),
                     payment_conversion: if orders {
                         figures.payment_conversion
                     } else {
                         None
                     },
+                    refund_rate: if orders { figures.refund_rate } else { None },
                 }
             })
             .collect();
@@ -422,6 +447,12 @@ impl App {
                 .then(a.key.cmp(&b.key))
         });
         Ok(StoreBreakdown {
+            scope: resolved.scope.kind(),
+            seller_id: resolved
+                .scope
+                .seller_id
+                .as_ref()
+                .map(|s| s.as_str().to_string()),
             by,
             currency: resolved.currency,
             period: resolved.period,

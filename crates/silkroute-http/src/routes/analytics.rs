@@ -99,7 +99,7 @@ pub async fn store_timeseries(
     ))
 }
 
-/// The period's figures split by market, traffic source or device.
+/// The period's figures split by market, traffic source, device, product or category.
 #[utoipa::path(get, path = "/api/v1/analytics/store/breakdown", tag = "analytics",
     params(PeriodQuery),
     responses((status = 200, body = serde_json::Value), (status = 400, body = crate::problem::Problem)))]

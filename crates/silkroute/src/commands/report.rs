@@ -352,15 +352,27 @@ pub(super) async fn report(
                 .await
                 .map_err(app_error)?;
             let body = serde_json::to_value(&breakdown)?;
-            let columns = [
-                "visitors",
-                "page_views",
-                "add_to_cart_rate",
-                "paid_orders",
-                "paid_buyers",
-                "paid_amount",
-                "payment_conversion",
-            ];
+            let columns: &[&str] = match breakdown.by {
+                "product" | "category" => &[
+                    "label",
+                    "page_views",
+                    "add_to_carts",
+                    "add_to_cart_rate",
+                    "units_placed",
+                    "paid_units",
+                    "paid_amount",
+                    "refund_rate",
+                ],
+                _ => &[
+                    "visitors",
+                    "page_views",
+                    "add_to_cart_rate",
+                    "paid_orders",
+                    "paid_buyers",
+                    "paid_amount",
+                    "payment_conversion",
+                ],
+            };
             let rows = body["rows"]
                 .as_array()
                 .map(|rows| {
@@ -374,7 +386,7 @@ pub(super) async fn report(
                 })
                 .unwrap_or_default();
             let mut header = strings(&[breakdown.by]);
-            header.extend(strings(&columns));
+            header.extend(strings(columns));
             (body, header, rows)
         }
     };
@@ -397,6 +409,10 @@ pub(super) async fn report(
             resolved.scope.zone.name(),
             resolved.currency
         );
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|row| row.iter().map(|c| rounded(c)).collect())
+            .collect();
         print_table(&header, &rows);
     }
     Ok(ExitCode::SUCCESS)
@@ -416,6 +432,14 @@ fn cell(value: &Value) -> String {
             _ => value.to_string(),
         },
         other => other.to_string(),
+    }
+}
+
+/// A ratio as a table shows it: four decimals at most (CSV and JSON keep every digit).
+fn rounded(cell: &str) -> String {
+    match cell.parse::<rust_decimal::Decimal>() {
+        Ok(ratio) if ratio.scale() > 4 => ratio.round_dp(4).normalize().to_string(),
+        _ => cell.to_string(),
     }
 }
 

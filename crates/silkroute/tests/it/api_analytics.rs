@@ -514,6 +514,56 @@ async fn series_and_breakdowns_add_up_to_the_overview() {
     assert!(rows.iter().all(|r| r["paid_orders"].is_null()));
     let views: i64 = rows.iter().map(|r| r["page_views"].as_i64().unwrap()).sum();
     assert_eq!(views, total["page_views"].as_i64().unwrap());
+    // Products share out each paid order's amount, shipping included: they add up to the
+    // store, and categories to the products.
+    let mut units = Vec::new();
+    for by in ["product", "category"] {
+        let reply = app
+            .get(
+                &format!("/api/v1/analytics/store/breakdown?{query}&by={by}"),
+                Some(&app.admin),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let rows = reply.body["rows"].as_array().unwrap();
+        assert!(rows.len() > 1, "{by}: {rows:?}");
+        assert!(
+            rows.iter()
+                .all(|r| r["visitors"].is_null() && r["label"].is_string())
+        );
+        let paid: Decimal = rows
+            .iter()
+            .map(|r| amount(r["paid_amount"]["amount"].as_str().unwrap()))
+            .sum();
+        assert_eq!(
+            paid,
+            amount(total["paid_amount"]["amount"].as_str().unwrap()),
+            "{by}"
+        );
+        units.push(
+            rows.iter()
+                .map(|r| r["units_placed"].as_i64().unwrap())
+                .sum::<i64>(),
+        );
+    }
+    assert_eq!(units[0], units[1]);
+    let other = if total["currency"] == "USD" {
+        "EUR"
+    } else {
+        "USD"
+    };
+    let reply = app
+        .get(
+            &format!("/api/v1/analytics/store/breakdown?{query}&by=category&currency={other}"),
+            Some(&app.admin),
+        )
+        .await;
+    assert_eq!(reply.status, 422, "{}", reply.body);
+    assert_eq!(
+        reply.body["errors"][0]["field"], "currency",
+        "{}",
+        reply.body
+    );
     app.finish().await;
 }
 

@@ -32,6 +32,9 @@ macro_rules! analytics_store {
             type Db = $database;
 
             $crate::rollup_recency_statements!();
+            $crate::rollup_fact_statements!();
+            $crate::rollup_industry_statements!();
+            $crate::rollup_write_statements!();
 
             fn corrupt(what: impl ::std::fmt::Display) -> StoreError {
                 StoreError::Corrupt(what.to_string())
@@ -45,28 +48,6 @@ macro_rules! analytics_store {
                 }
             }
 
-            /// The orders placed, captured or refunded in `[$1, $2)` (or only placed).
-            fn hit_orders(seller: Option<&SellerId>, placed_only: bool) -> String {
-                if placed_only {
-                    return format!(
-                        "WITH hit AS (SELECT order_id FROM orders \
-                         WHERE created_at >= $1 AND created_at < $2{}) ",
-                        seller_filter(seller, "seller_id", 3)
-                    );
-                }
-                format!(
-                    "WITH hit AS (\
-                     SELECT order_id FROM orders WHERE created_at >= $1 AND created_at < $2{} \
-                     UNION SELECT o.order_id FROM payments p JOIN orders o \
-                       ON o.payment_id = p.payment_id \
-                       WHERE p.captured_at >= $1 AND p.captured_at < $2{} \
-                     UNION SELECT order_id FROM refunds \
-                       WHERE created_at >= $1 AND created_at < $2{}) ",
-                    seller_filter(seller, "seller_id", 3),
-                    seller_filter(seller, "o.seller_id", 3),
-                    seller_filter(seller, "seller_id", 3),
-                )
-            }
 
             /// `WHERE` for a slice on table alias `t`, binding from `$1`.
             fn slice_filter(slice: &RollupSlice) -> String {
@@ -115,168 +96,6 @@ macro_rules! analytics_store {
                     .map_err(backend_error)
             }
 
-            async fn insert_rows(
-                tx: &mut ::sqlx::Transaction<'_, Db>,
-                scope: &str,
-                rows: &DayRollups,
-            ) -> StoreResult<()> {
-                    macro_rules! insert {
-                        ($table:literal, $columns:literal, $count:expr, $rows:expr, |$b:ident, $r:ident| $bind:expr) => {
-                            for chunk in $rows.chunks((MAX_VARIABLES / $count).clamp(1, ROWS_PER_INSERT)) {
-                                let mut query: QueryBuilder<Db> = QueryBuilder::new(concat!(
-                                    "INSERT INTO ", $table, " (scope, day, week, month, ",
-                                    $columns, ") "
-                                ));
-                                query.push_values(chunk, |mut $b, $r| {
-                                    $b.push_bind(scope)
-                                        .push_bind($r.day)
-                                        .push_bind(week_of($r.day))
-                                        .push_bind(month_of($r.day));
-                                    $bind;
-                                });
-                                query
-                                    .build()
-                                    .execute(&mut **tx)
-                                    .await
-                                    .map_err(backend_error)?;
-                            }
-                        };
-                    }
-                    insert!(
-                        "rollup_sales",
-                        "market, currency, orders_placed, units_placed, refunded_units, \
-                         paid_orders, paid_minor, refund_minor",
-                        12,
-                        rows.sales,
-                        |b, r| {
-                            b.push_bind(r.market.as_str())
-                                .push_bind(r.currency.as_str())
-                                .push_bind(r.orders_placed)
-                                .push_bind(r.units_placed)
-                                .push_bind(r.refunded_units)
-                                .push_bind(r.paid_orders)
-                                .push_bind(r.paid_minor)
-                                .push_bind(r.refund_minor);
-                        }
-                    );
-                    insert!(
-                        "rollup_traffic",
-                        "market, source, device, visits, page_views, searches, add_to_carts, \
-                         checkouts",
-                        12,
-                        rows.traffic,
-                        |b, r| {
-                            b.push_bind(r.market.as_str())
-                                .push_bind(r.source.as_str())
-                                .push_bind(r.device.as_str())
-                                .push_bind(r.visits)
-                                .push_bind(r.page_views)
-                                .push_bind(r.searches)
-                                .push_bind(r.add_to_carts)
-                                .push_bind(r.checkouts);
-                        }
-                    );
-                    insert!(
-                        "rollup_visitors",
-                        "visitor_id, market, source, device, carted",
-                        9,
-                        rows.visitors,
-                        |b, r| {
-                            b.push_bind(r.visitor_id.as_str())
-                                .push_bind(r.market.as_str())
-                                .push_bind(r.source.as_str())
-                                .push_bind(r.device.as_str())
-                                .push_bind(i64::from(r.carted));
-                        }
-                    );
-                    insert!(
-                        "rollup_buyers",
-                        "buyer_id, market, placed, paid, currency, paid_minor",
-                        10,
-                        rows.buyers,
-                        |b, r| {
-                            b.push_bind(r.buyer_id.as_str())
-                                .push_bind(r.market.as_str())
-                                .push_bind(r.placed)
-                                .push_bind(r.paid)
-                                .push_bind(r.currency.as_str())
-                                .push_bind(r.paid_minor);
-                        }
-                    );
-                    insert!(
-                        "rollup_products",
-                        "product_id, market, currency, page_views, add_to_carts, units_placed, \
-                         refunded_units, paid_units, paid_minor, freight_minor",
-                        14,
-                        rows.products,
-                        |b, r| {
-                            b.push_bind(r.product_id.as_str())
-                                .push_bind(r.market.as_str())
-                                .push_bind(r.currency.as_str())
-                                .push_bind(r.page_views)
-                                .push_bind(r.add_to_carts)
-                                .push_bind(r.units_placed)
-                                .push_bind(r.refunded_units)
-                                .push_bind(r.paid_units)
-                                .push_bind(r.paid_minor)
-                                .push_bind(r.freight_minor);
-                        }
-                    );
-                    insert!(
-                        "rollup_keywords",
-                        "keyword, market, searches",
-                        7,
-                        rows.keywords,
-                        |b, r| {
-                            b.push_bind(r.keyword.as_str())
-                                .push_bind(r.market.as_str())
-                                .push_bind(r.searches);
-                        }
-                    );
-                    insert!(
-                        "rollup_categories",
-                        "category, market, seller_id, currency, page_views, paid_orders, \
-                         paid_units, paid_minor",
-                        12,
-                        rows.categories,
-                        |b, r| {
-                            b.push_bind(r.category.as_str())
-                                .push_bind(r.market.as_str())
-                                .push_bind(r.seller_id.as_str())
-                                .push_bind(r.currency.as_str())
-                                .push_bind(r.page_views)
-                                .push_bind(r.paid_orders)
-                                .push_bind(r.paid_units)
-                                .push_bind(r.paid_minor);
-                        }
-                    );
-                    insert!(
-                        "rollup_category_visitors",
-                        "category, market, visitor_id",
-                        7,
-                        rows.category_visitors,
-                        |b, r| {
-                            b.push_bind(r.category.as_str())
-                                .push_bind(r.market.as_str())
-                                .push_bind(r.visitor_id.as_str());
-                        }
-                    );
-                    insert!(
-                        "rollup_keyword_searchers",
-                        "keyword, market, visitor_id, searches, clicked, purchased",
-                        10,
-                        rows.searchers,
-                        |b, r| {
-                            b.push_bind(r.keyword.as_str())
-                                .push_bind(r.market.as_str())
-                                .push_bind(r.visitor_id.as_str())
-                                .push_bind(r.searches)
-                                .push_bind(i64::from(r.clicked))
-                                .push_bind(i64::from(r.purchased));
-                        }
-                    );
-                Ok(())
-            }
 
             #[async_trait]
             impl AnalyticsStore for $store {
@@ -400,40 +219,7 @@ macro_rules! analytics_store {
                     &self,
                     seller: Option<&SellerId>,
                 ) -> StoreResult<Option<FactSpan>> {
-                    let filter = |column: &str, keyword: &str| match seller {
-                        Some(_) => format!(" {keyword} {column} = $1"),
-                        None => String::new(),
-                    };
-                    let spans = [
-                        format!(
-                            "SELECT MIN(created_at), MAX(updated_at) FROM orders{}",
-                            filter("seller_id", "WHERE")
-                        ),
-                        format!(
-                            "SELECT MIN(at), MAX(at) FROM storefront_events{}",
-                            filter("seller_id", "WHERE")
-                        ),
-                    ];
-                    let mut span: Option<FactSpan> = None;
-                    for sql in spans {
-                        let mut query = ::sqlx::query(AssertSqlSafe(sql));
-                        if let Some(seller) = seller {
-                            query = query.bind(seller.as_str());
-                        }
-                        let row = query.fetch_one(&self.pool).await.map_err(backend_error)?;
-                        let first: Option<DateTime<Utc>> = row.try_get(0).map_err(backend_error)?;
-                        let last: Option<DateTime<Utc>> = row.try_get(1).map_err(backend_error)?;
-                        if let (Some(first), Some(last)) = (first, last) {
-                            span = Some(match span {
-                                Some(s) => FactSpan {
-                                    first: s.first.min(first),
-                                    last: s.last.max(last),
-                                },
-                                None => FactSpan { first, last },
-                            });
-                        }
-                    }
-                    Ok(span)
+                    facts::fact_span(&self.pool, seller).await
                 }
 
                 async fn rollup_orders(
@@ -443,85 +229,7 @@ macro_rules! analytics_store {
                     to: DateTime<Utc>,
                     placed_only: bool,
                 ) -> StoreResult<Vec<RollupOrder>> {
-                    let lines_sql = format!(
-                        "{}SELECT o.order_id, o.seller_id, o.buyer_id, o.destination, o.status, \
-                         o.created_at, p.captured_at, o.total_minor, o.seller_currency, \
-                         o.seller_total_minor, l.product_id, l.quantity, l.line_total_minor, \
-                         o.goods_minor, o.shipping_minor \
-                         FROM hit JOIN orders o ON o.order_id = hit.order_id \
-                         JOIN payments p ON p.payment_id = o.payment_id \
-                         JOIN order_lines l ON l.seller_id = o.seller_id \
-                           AND l.order_id = o.order_id \
-                         ORDER BY o.order_id, l.line_no",
-                        hit_orders(seller, placed_only)
-                    );
-                    let mut query = ::sqlx::query(AssertSqlSafe(lines_sql)).bind(from).bind(to);
-                    if let Some(seller) = seller {
-                        query = query.bind(seller.as_str());
-                    }
-                    let rows = query.fetch_all(&self.pool).await.map_err(backend_error)?;
-                    let mut orders: Vec<RollupOrder> = Vec::new();
-                    for row in &rows {
-                        let order_id: String = row.try_get(0).map_err(backend_error)?;
-                        let line = RollupLine {
-                            product_id: row.try_get(10).map_err(backend_error)?,
-                            units: row.try_get(11).map_err(backend_error)?,
-                            line_total_minor: row.try_get(12).map_err(backend_error)?,
-                        };
-                        if let Some(order) = orders.last_mut().filter(|o| o.order_id == order_id)
-                        {
-                            order.lines.push(line);
-                            continue;
-                        }
-                        let status: String = row.try_get(4).map_err(backend_error)?;
-                        let currency: String = row.try_get(8).map_err(backend_error)?;
-                        let currency = CurrencyCode::parse(&currency).map_err(corrupt)?;
-                        orders.push(RollupOrder {
-                            order_id,
-                            seller_id: row.try_get(1).map_err(backend_error)?,
-                            buyer_id: row.try_get(2).map_err(backend_error)?,
-                            market: row.try_get(3).map_err(backend_error)?,
-                            placed_at: row.try_get(5).map_err(backend_error)?,
-                            paid_at: row.try_get(6).map_err(backend_error)?,
-                            total_minor: row.try_get(7).map_err(backend_error)?,
-                            seller_total: Money::from_minor(
-                                row.try_get(9).map_err(backend_error)?,
-                                currency,
-                            ),
-                            goods_minor: row.try_get(13).map_err(backend_error)?,
-                            shipping_minor: row.try_get(14).map_err(backend_error)?,
-                            refunds: Vec::new(),
-                            given_back: matches!(status.as_str(), "refunded" | "returned"),
-                            lines: vec![line],
-                        });
-                    }
-                    let refunds_sql = format!(
-                        "{}SELECT r.order_id, r.created_at, r.amount_minor FROM hit \
-                         JOIN refunds r ON r.order_id = hit.order_id \
-                         ORDER BY r.order_id, r.created_at",
-                        hit_orders(seller, placed_only)
-                    );
-                    let mut query =
-                        ::sqlx::query(AssertSqlSafe(refunds_sql)).bind(from).bind(to);
-                    if let Some(seller) = seller {
-                        query = query.bind(seller.as_str());
-                    }
-                    let refunds = query.fetch_all(&self.pool).await.map_err(backend_error)?;
-                    let index: ::std::collections::HashMap<String, usize> = orders
-                        .iter()
-                        .enumerate()
-                        .map(|(i, o)| (o.order_id.clone(), i))
-                        .collect();
-                    for row in &refunds {
-                        let order_id: String = row.try_get(0).map_err(backend_error)?;
-                        if let Some(&i) = index.get(&order_id) {
-                            orders[i].refunds.push((
-                                row.try_get(1).map_err(backend_error)?,
-                                row.try_get(2).map_err(backend_error)?,
-                            ));
-                        }
-                    }
-                    Ok(orders)
+                    facts::rollup_orders(&self.pool, seller, from, to, placed_only).await
                 }
 
                 async fn rollup_events(
@@ -530,35 +238,7 @@ macro_rules! analytics_store {
                     from: DateTime<Utc>,
                     to: DateTime<Utc>,
                 ) -> StoreResult<Vec<RollupEvent>> {
-                    let sql = format!(
-                        "SELECT seller_id, visitor_id, kind, product_id, keyword, market, source, \
-                         device, at, session_id FROM storefront_events \
-                         WHERE at >= $1 AND at < $2{}",
-                        seller_filter(seller, "seller_id", 3)
-                    );
-                    let mut query = ::sqlx::query(AssertSqlSafe(sql)).bind(from).bind(to);
-                    if let Some(seller) = seller {
-                        query = query.bind(seller.as_str());
-                    }
-                    let rows = query.fetch_all(&self.pool).await.map_err(backend_error)?;
-                    rows.iter()
-                        .map(|row| {
-                            let kind: String = row.try_get(2).map_err(backend_error)?;
-                            Ok(RollupEvent {
-                                seller_id: row.try_get(0).map_err(backend_error)?,
-                                visitor_id: row.try_get(1).map_err(backend_error)?,
-                                kind: EventKind::parse(&kind)
-                                    .ok_or_else(|| corrupt(format!("event kind {kind}")))?,
-                                product_id: row.try_get(3).map_err(backend_error)?,
-                                keyword: row.try_get(4).map_err(backend_error)?,
-                                market: row.try_get(5).map_err(backend_error)?,
-                                source: row.try_get(6).map_err(backend_error)?,
-                                device: row.try_get(7).map_err(backend_error)?,
-                                at: row.try_get(8).map_err(backend_error)?,
-                                session_id: row.try_get(9).map_err(backend_error)?,
-                            })
-                        })
-                        .collect()
+                    facts::rollup_events(&self.pool, seller, from, to).await
                 }
 
                 async fn replace_rollups(
@@ -592,7 +272,7 @@ macro_rules! analytics_store {
                         .await
                         .map_err(backend_error)?;
                     }
-                    insert_rows(&mut tx, scope, rows).await?;
+                    writes::insert_rows(&mut tx, scope, rows).await?;
                     recency::after_replace(&mut tx, scope, first, last).await?;
                     for (stream, at) in watermarks {
                         ::sqlx::query(
@@ -614,7 +294,7 @@ macro_rules! analytics_store {
                 ) -> StoreResult<()> {
                     let mut tx = self.pool.begin().await.map_err(backend_error)?;
                     for (scope, rows) in scopes {
-                        insert_rows(&mut tx, scope, rows).await?;
+                        writes::insert_rows(&mut tx, scope, rows).await?;
                     }
                     tx.commit().await.map_err(backend_error)
                 }
@@ -918,87 +598,14 @@ macro_rules! analytics_store {
                     &self,
                     products: &[String],
                 ) -> StoreResult<Vec<(String, String, String)>> {
-                    let mut listings = Vec::new();
-                    for chunk in products.chunks(MAX_VARIABLES.min(10_000)) {
-                        let mut query: QueryBuilder<Db> = QueryBuilder::new(
-                            "SELECT product_id, seller_id, category FROM products \
-                             WHERE product_id IN (",
-                        );
-                        let mut list = query.separated(", ");
-                        for product in chunk {
-                            list.push_bind(product.as_str());
-                        }
-                        query.push(")");
-                        let rows = query
-                            .build()
-                            .fetch_all(&self.pool)
-                            .await
-                            .map_err(backend_error)?;
-                        for row in &rows {
-                            listings.push((
-                                row.try_get(0).map_err(backend_error)?,
-                                row.try_get(1).map_err(backend_error)?,
-                                row.try_get(2).map_err(backend_error)?,
-                            ));
-                        }
-                    }
-                    Ok(listings)
+                    industry::product_listings(&self.pool, products).await
                 }
 
                 async fn category_counts(
                     &self,
                     slice: &RollupSlice,
                 ) -> StoreResult<Vec<CategoryCounts>> {
-                    let filter = slice_filter(slice);
-                    let rows = grouped(
-                        &self.pool,
-                        format!(
-                            "SELECT t.category, COUNT(DISTINCT t.seller_id), {}, {}, {} \
-                             FROM rollup_categories t{filter} GROUP BY t.category",
-                            sum("page_views"),
-                            sum("paid_orders"),
-                            sum("paid_units")
-                        ),
-                        slice,
-                    )
-                    .await?;
-                    let mut counts: ::std::collections::BTreeMap<String, CategoryCounts> =
-                        ::std::collections::BTreeMap::new();
-                    for row in &rows {
-                        let category: String = row.try_get(0).map_err(backend_error)?;
-                        counts.insert(
-                            category.clone(),
-                            CategoryCounts {
-                                category,
-                                sellers: row.try_get(1).map_err(backend_error)?,
-                                visitors: 0,
-                                page_views: row.try_get(2).map_err(backend_error)?,
-                                paid_orders: row.try_get(3).map_err(backend_error)?,
-                                paid_units: row.try_get(4).map_err(backend_error)?,
-                            },
-                        );
-                    }
-                    let visitors = grouped(
-                        &self.pool,
-                        format!(
-                            "SELECT t.category, COUNT(DISTINCT t.visitor_id) \
-                             FROM rollup_category_visitors t{filter} GROUP BY t.category"
-                        ),
-                        slice,
-                    )
-                    .await?;
-                    for row in &visitors {
-                        let category: String = row.try_get(0).map_err(backend_error)?;
-                        let count: i64 = row.try_get(1).map_err(backend_error)?;
-                        counts
-                            .entry(category.clone())
-                            .or_insert_with(|| CategoryCounts {
-                                category,
-                                ..CategoryCounts::default()
-                            })
-                            .visitors = count;
-                    }
-                    Ok(counts.into_values().collect())
+                    industry::category_counts(&self.pool, slice).await
                 }
 
                 async fn category_money(
@@ -1006,39 +613,7 @@ macro_rules! analytics_store {
                     slice: &RollupSlice,
                     by_seller: bool,
                 ) -> StoreResult<Vec<RollupMoney>> {
-                    let key = if by_seller {
-                        "t.category || '|' || t.seller_id"
-                    } else {
-                        "t.category"
-                    };
-                    let group = if by_seller {
-                        "t.category, t.seller_id"
-                    } else {
-                        "t.category"
-                    };
-                    let rows = grouped(
-                        &self.pool,
-                        format!(
-                            "SELECT {key}, t.day, t.currency, {}, CAST(0 AS BIGINT) \
-                             FROM rollup_categories t{} AND t.paid_orders > 0 \
-                             GROUP BY {group}, t.day, t.currency ORDER BY 1, 2, 3",
-                            sum("paid_minor"),
-                            slice_filter(slice)
-                        ),
-                        slice,
-                    )
-                    .await?;
-                    rows.iter()
-                        .map(|row| {
-                            Ok(RollupMoney {
-                                key: row.try_get(0).map_err(backend_error)?,
-                                day: row.try_get(1).map_err(backend_error)?,
-                                currency: row.try_get(2).map_err(backend_error)?,
-                                paid_minor: row.try_get(3).map_err(backend_error)?,
-                                refund_minor: row.try_get(4).map_err(backend_error)?,
-                            })
-                        })
-                        .collect()
+                    industry::category_money(&self.pool, slice, by_seller).await
                 }
 
                 async fn keyword_counts(
@@ -1046,32 +621,7 @@ macro_rules! analytics_store {
                     slice: &RollupSlice,
                     limit: i64,
                 ) -> StoreResult<Vec<KeywordCounts>> {
-                    let n = if slice.market.is_some() { 5 } else { 4 };
-                    let sql = format!(
-                        "SELECT t.keyword, {}, COUNT(DISTINCT t.visitor_id), \
-                         COUNT(DISTINCT CASE WHEN t.clicked = 1 THEN t.visitor_id END), \
-                         COUNT(DISTINCT CASE WHEN t.purchased = 1 THEN t.visitor_id END) \
-                         FROM rollup_keyword_searchers t{} GROUP BY t.keyword \
-                         ORDER BY 2 DESC, 1 LIMIT ${n}",
-                        sum("searches"),
-                        slice_filter(slice)
-                    );
-                    let rows = bind_slice(::sqlx::query(AssertSqlSafe(sql)), slice)
-                        .bind(limit)
-                        .fetch_all(&self.pool)
-                        .await
-                        .map_err(backend_error)?;
-                    rows.iter()
-                        .map(|row| {
-                            Ok(KeywordCounts {
-                                keyword: row.try_get(0).map_err(backend_error)?,
-                                searches: row.try_get(1).map_err(backend_error)?,
-                                searchers: row.try_get(2).map_err(backend_error)?,
-                                clickers: row.try_get(3).map_err(backend_error)?,
-                                purchasers: row.try_get(4).map_err(backend_error)?,
-                            })
-                        })
-                        .collect()
+                    industry::keyword_counts(&self.pool, slice, limit).await
                 }
 
                 async fn keyword_markets(
@@ -1079,66 +629,20 @@ macro_rules! analytics_store {
                     slice: &RollupSlice,
                     keywords: &[String],
                 ) -> StoreResult<Vec<(String, String, i64)>> {
-                    let mut found = Vec::new();
-                    for keyword in keywords {
-                        let n = if slice.market.is_some() { 5 } else { 4 };
-                        let sql = format!(
-                            "SELECT t.market, {} FROM rollup_keyword_searchers t{} \
-                             AND t.keyword = ${n} GROUP BY t.market ORDER BY 2 DESC, 1",
-                            sum("searches"),
-                            slice_filter(slice)
-                        );
-                        let rows = bind_slice(::sqlx::query(AssertSqlSafe(sql)), slice)
-                            .bind(keyword.as_str())
-                            .fetch_all(&self.pool)
-                            .await
-                            .map_err(backend_error)?;
-                        for row in &rows {
-                            found.push((
-                                keyword.clone(),
-                                row.try_get(0).map_err(backend_error)?,
-                                row.try_get(1).map_err(backend_error)?,
-                            ));
-                        }
-                    }
-                    Ok(found)
+                    industry::keyword_markets(&self.pool, slice, keywords).await
                 }
 
-                async fn category_supply(&self) -> StoreResult<Vec<Supply>> {
-                    let rows = ::sqlx::query(
-                        "SELECT category, COUNT(*), COUNT(DISTINCT seller_id) FROM products \
-                         WHERE status = 'active' GROUP BY category ORDER BY category",
-                    )
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(backend_error)?;
-                    rows.iter()
-                        .map(|row| {
-                            Ok(Supply {
-                                key: row.try_get(0).map_err(backend_error)?,
-                                listings: row.try_get(1).map_err(backend_error)?,
-                                sellers: row.try_get(2).map_err(backend_error)?,
-                            })
-                        })
-                        .collect()
+                async fn category_supply(
+                    &self,
+                ) -> StoreResult<Vec<Supply>> {
+                    industry::category_supply(&self.pool).await
                 }
 
-                async fn keyword_supply(&self, keyword: &str) -> StoreResult<Supply> {
-                    let escaped = keyword.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-                    let row = ::sqlx::query(
-                        "SELECT COUNT(*), COUNT(DISTINCT seller_id) FROM products \
-                         WHERE status = 'active' \
-                         AND LOWER(CAST(titles AS TEXT)) LIKE $1 ESCAPE '\\'",
-                    )
-                    .bind(format!("%{escaped}%"))
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(backend_error)?;
-                    Ok(Supply {
-                        key: keyword.to_string(),
-                        listings: row.try_get(0).map_err(backend_error)?,
-                        sellers: row.try_get(1).map_err(backend_error)?,
-                    })
+                async fn keyword_supply(
+                    &self,
+                    keyword: &str,
+                ) -> StoreResult<Supply> {
+                    industry::keyword_supply(&self.pool, keyword).await
                 }
 
                 async fn rollup_imported(
@@ -1147,46 +651,14 @@ macro_rules! analytics_store {
                     first: NaiveDate,
                     last: NaiveDate,
                 ) -> StoreResult<Vec<ImportedSale>> {
-                    let rows = ::sqlx::query(
-                        "SELECT buyer_reference, buyer_country, ordered_on, currency, \
-                         amount_minor, quantity FROM imported_orders \
-                         WHERE seller_id = $1 AND ordered_on >= $2 AND ordered_on <= $3",
-                    )
-                    .bind(seller.as_str())
-                    .bind(first)
-                    .bind(last)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(backend_error)?;
-                    rows.iter()
-                        .map(|row| {
-                            Ok(ImportedSale {
-                                buyer_reference: row.try_get(0).map_err(backend_error)?,
-                                market: row.try_get(1).map_err(backend_error)?,
-                                ordered_on: row.try_get(2).map_err(backend_error)?,
-                                currency: row.try_get(3).map_err(backend_error)?,
-                                amount_minor: row.try_get(4).map_err(backend_error)?,
-                                units: row.try_get(5).map_err(backend_error)?,
-                            })
-                        })
-                        .collect()
+                    facts::rollup_imported(&self.pool, seller, first, last).await
                 }
 
                 async fn imported_span(
                     &self,
                     seller: &SellerId,
                 ) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
-                    let row = ::sqlx::query(
-                        "SELECT MIN(ordered_on), MAX(ordered_on) FROM imported_orders \
-                         WHERE seller_id = $1",
-                    )
-                    .bind(seller.as_str())
-                    .fetch_one(&self.pool)
-                    .await
-                    .map_err(backend_error)?;
-                    let first: Option<NaiveDate> = row.try_get(0).map_err(backend_error)?;
-                    let last: Option<NaiveDate> = row.try_get(1).map_err(backend_error)?;
-                    Ok(first.zip(last))
+                    facts::imported_span(&self.pool, seller).await
                 }
             }
         }

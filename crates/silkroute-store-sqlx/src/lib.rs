@@ -13,7 +13,10 @@ mod order_store;
 mod order_writes;
 mod orders;
 mod party_store;
+mod rollup_facts;
+mod rollup_industry;
 mod rollup_recency;
+mod rollup_writes;
 mod stock_store;
 mod storefront_store;
 

@@ -1,0 +1,259 @@
+//! Loading the facts rollups are built from, for both sqlx backends: a window's orders with their
+//! lines and refunds, its storefront events, a seller's imported order history, and the span of
+//! instants a scope has facts for.
+
+/// Expands to `mod facts` inside `analytics_store!`'s module (needs its `Db` and helpers).
+#[macro_export]
+macro_rules! rollup_fact_statements {
+    () => {
+        mod facts {
+            use ::chrono::{DateTime, NaiveDate, Utc};
+            use ::silkroute_analytics::rollup::{ImportedSale, RollupEvent, RollupLine, RollupOrder};
+            use ::silkroute_domain::currency::CurrencyCode;
+            use ::silkroute_domain::ids::SellerId;
+            use ::silkroute_domain::money::Money;
+            use ::silkroute_domain::storefront::EventKind;
+            use ::silkroute_store::{FactSpan, StoreResult};
+            use ::sqlx::{AssertSqlSafe, Row};
+            use $crate::backend_error;
+
+            use super::{Db, corrupt, seller_filter};
+
+            /// The orders placed, captured or refunded in `[$1, $2)` (or only placed).
+            fn hit_orders(seller: Option<&SellerId>, placed_only: bool) -> String {
+                if placed_only {
+                    return format!(
+                        "WITH hit AS (SELECT order_id FROM orders \
+                         WHERE created_at >= $1 AND created_at < $2{}) ",
+                        seller_filter(seller, "seller_id", 3)
+                    );
+                }
+                format!(
+                    "WITH hit AS (\
+                     SELECT order_id FROM orders WHERE created_at >= $1 AND created_at < $2{} \
+                     UNION SELECT o.order_id FROM payments p JOIN orders o \
+                       ON o.payment_id = p.payment_id \
+                       WHERE p.captured_at >= $1 AND p.captured_at < $2{} \
+                     UNION SELECT order_id FROM refunds \
+                       WHERE created_at >= $1 AND created_at < $2{}) ",
+                    seller_filter(seller, "seller_id", 3),
+                    seller_filter(seller, "o.seller_id", 3),
+                    seller_filter(seller, "seller_id", 3),
+                )
+            }
+
+            pub async fn rollup_orders(
+                pool: &::sqlx::Pool<Db>,
+                seller: Option<&SellerId>,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+                placed_only: bool,
+            ) -> StoreResult<Vec<RollupOrder>> {
+                let lines_sql = format!(
+                    "{}SELECT o.order_id, o.seller_id, o.buyer_id, o.destination, o.status, \
+                     o.created_at, p.captured_at, o.total_minor, o.seller_currency, \
+                     o.seller_total_minor, l.product_id, l.quantity, l.line_total_minor, \
+                     o.goods_minor, o.shipping_minor \
+                     FROM hit JOIN orders o ON o.order_id = hit.order_id \
+                     JOIN payments p ON p.payment_id = o.payment_id \
+                     JOIN order_lines l ON l.seller_id = o.seller_id \
+                       AND l.order_id = o.order_id \
+                     ORDER BY o.order_id, l.line_no",
+                    hit_orders(seller, placed_only)
+                );
+                let mut query = ::sqlx::query(AssertSqlSafe(lines_sql)).bind(from).bind(to);
+                if let Some(seller) = seller {
+                    query = query.bind(seller.as_str());
+                }
+                let rows = query.fetch_all(pool).await.map_err(backend_error)?;
+                let mut orders: Vec<RollupOrder> = Vec::new();
+                for row in &rows {
+                    let order_id: String = row.try_get(0).map_err(backend_error)?;
+                    let line = RollupLine {
+                        product_id: row.try_get(10).map_err(backend_error)?,
+                        units: row.try_get(11).map_err(backend_error)?,
+                        line_total_minor: row.try_get(12).map_err(backend_error)?,
+                    };
+                    if let Some(order) = orders.last_mut().filter(|o| o.order_id == order_id)
+                    {
+                        order.lines.push(line);
+                        continue;
+                    }
+                    let status: String = row.try_get(4).map_err(backend_error)?;
+                    let currency: String = row.try_get(8).map_err(backend_error)?;
+                    let currency = CurrencyCode::parse(&currency).map_err(corrupt)?;
+                    orders.push(RollupOrder {
+                        order_id,
+                        seller_id: row.try_get(1).map_err(backend_error)?,
+                        buyer_id: row.try_get(2).map_err(backend_error)?,
+                        market: row.try_get(3).map_err(backend_error)?,
+                        placed_at: row.try_get(5).map_err(backend_error)?,
+                        paid_at: row.try_get(6).map_err(backend_error)?,
+                        total_minor: row.try_get(7).map_err(backend_error)?,
+                        seller_total: Money::from_minor(
+                            row.try_get(9).map_err(backend_error)?,
+                            currency,
+                        ),
+                        goods_minor: row.try_get(13).map_err(backend_error)?,
+                        shipping_minor: row.try_get(14).map_err(backend_error)?,
+                        refunds: Vec::new(),
+                        given_back: matches!(status.as_str(), "refunded" | "returned"),
+                        lines: vec![line],
+                    });
+                }
+                let refunds_sql = format!(
+                    "{}SELECT r.order_id, r.created_at, r.amount_minor FROM hit \
+                     JOIN refunds r ON r.order_id = hit.order_id \
+                     ORDER BY r.order_id, r.created_at",
+                    hit_orders(seller, placed_only)
+                );
+                let mut query =
+                    ::sqlx::query(AssertSqlSafe(refunds_sql)).bind(from).bind(to);
+                if let Some(seller) = seller {
+                    query = query.bind(seller.as_str());
+                }
+                let refunds = query.fetch_all(pool).await.map_err(backend_error)?;
+                let index: ::std::collections::HashMap<String, usize> = orders
+                    .iter()
+                    .enumerate()
+                    .map(|(i, o)| (o.order_id.clone(), i))
+                    .collect();
+                for row in &refunds {
+                    let order_id: String = row.try_get(0).map_err(backend_error)?;
+                    if let Some(&i) = index.get(&order_id) {
+                        orders[i].refunds.push((
+                            row.try_get(1).map_err(backend_error)?,
+                            row.try_get(2).map_err(backend_error)?,
+                        ));
+                    }
+                }
+                Ok(orders)
+            }
+
+            pub async fn rollup_events(
+                pool: &::sqlx::Pool<Db>,
+                seller: Option<&SellerId>,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+            ) -> StoreResult<Vec<RollupEvent>> {
+                let sql = format!(
+                    "SELECT seller_id, visitor_id, kind, product_id, keyword, market, source, \
+                     device, at, session_id FROM storefront_events \
+                     WHERE at >= $1 AND at < $2{}",
+                    seller_filter(seller, "seller_id", 3)
+                );
+                let mut query = ::sqlx::query(AssertSqlSafe(sql)).bind(from).bind(to);
+                if let Some(seller) = seller {
+                    query = query.bind(seller.as_str());
+                }
+                let rows = query.fetch_all(pool).await.map_err(backend_error)?;
+                rows.iter()
+                    .map(|row| {
+                        let kind: String = row.try_get(2).map_err(backend_error)?;
+                        Ok(RollupEvent {
+                            seller_id: row.try_get(0).map_err(backend_error)?,
+                            visitor_id: row.try_get(1).map_err(backend_error)?,
+                            kind: EventKind::parse(&kind)
+                                .ok_or_else(|| corrupt(format!("event kind {kind}")))?,
+                            product_id: row.try_get(3).map_err(backend_error)?,
+                            keyword: row.try_get(4).map_err(backend_error)?,
+                            market: row.try_get(5).map_err(backend_error)?,
+                            source: row.try_get(6).map_err(backend_error)?,
+                            device: row.try_get(7).map_err(backend_error)?,
+                            at: row.try_get(8).map_err(backend_error)?,
+                            session_id: row.try_get(9).map_err(backend_error)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            pub async fn rollup_imported(
+                pool: &::sqlx::Pool<Db>,
+                seller: &SellerId,
+                first: NaiveDate,
+                last: NaiveDate,
+            ) -> StoreResult<Vec<ImportedSale>> {
+                let rows = ::sqlx::query(
+                    "SELECT buyer_reference, buyer_country, ordered_on, currency, \
+                     amount_minor, quantity FROM imported_orders \
+                     WHERE seller_id = $1 AND ordered_on >= $2 AND ordered_on <= $3",
+                )
+                .bind(seller.as_str())
+                .bind(first)
+                .bind(last)
+                .fetch_all(pool)
+                .await
+                .map_err(backend_error)?;
+                rows.iter()
+                    .map(|row| {
+                        Ok(ImportedSale {
+                            buyer_reference: row.try_get(0).map_err(backend_error)?,
+                            market: row.try_get(1).map_err(backend_error)?,
+                            ordered_on: row.try_get(2).map_err(backend_error)?,
+                            currency: row.try_get(3).map_err(backend_error)?,
+                            amount_minor: row.try_get(4).map_err(backend_error)?,
+                            units: row.try_get(5).map_err(backend_error)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            pub async fn imported_span(
+                pool: &::sqlx::Pool<Db>,
+                seller: &SellerId,
+            ) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
+                let row = ::sqlx::query(
+                    "SELECT MIN(ordered_on), MAX(ordered_on) FROM imported_orders \
+                     WHERE seller_id = $1",
+                )
+                .bind(seller.as_str())
+                .fetch_one(pool)
+                .await
+                .map_err(backend_error)?;
+                let first: Option<NaiveDate> = row.try_get(0).map_err(backend_error)?;
+                let last: Option<NaiveDate> = row.try_get(1).map_err(backend_error)?;
+                Ok(first.zip(last))
+            }
+
+            pub async fn fact_span(
+                pool: &::sqlx::Pool<Db>,
+                seller: Option<&SellerId>,
+            ) -> StoreResult<Option<FactSpan>> {
+                let filter = |column: &str, keyword: &str| match seller {
+                    Some(_) => format!(" {keyword} {column} = $1"),
+                    None => String::new(),
+                };
+                let spans = [
+                    format!(
+                        "SELECT MIN(created_at), MAX(updated_at) FROM orders{}",
+                        filter("seller_id", "WHERE")
+                    ),
+                    format!(
+                        "SELECT MIN(at), MAX(at) FROM storefront_events{}",
+                        filter("seller_id", "WHERE")
+                    ),
+                ];
+                let mut span: Option<FactSpan> = None;
+                for sql in spans {
+                    let mut query = ::sqlx::query(AssertSqlSafe(sql));
+                    if let Some(seller) = seller {
+                        query = query.bind(seller.as_str());
+                    }
+                    let row = query.fetch_one(pool).await.map_err(backend_error)?;
+                    let first: Option<DateTime<Utc>> = row.try_get(0).map_err(backend_error)?;
+                    let last: Option<DateTime<Utc>> = row.try_get(1).map_err(backend_error)?;
+                    if let (Some(first), Some(last)) = (first, last) {
+                        span = Some(match span {
+                            Some(s) => FactSpan {
+                                first: s.first.min(first),
+                                last: s.last.max(last),
+                            },
+                            None => FactSpan { first, last },
+                        });
+                    }
+                }
+                Ok(span)
+            }
+        }
+    };
+}

@@ -4,268 +4,32 @@
 //! Shanghai and in New York are different sets of orders.
 //!
 //! Distinct counts (visitors, buyers) cannot be added across days, so besides the additive rows
-//! there is one row per visitor and per buyer per day; a period's distinct count is a
-//! `COUNT(DISTINCT …)` over those, exact for any period and far smaller than the raw events.
+//! there is one row per visitor and per buyer per day; the store counts a period's distinct
+//! people from them exactly (by each person's previous active day: see the store's
+//! `rollup_recency`), far smaller than the raw events.
 //!
 //! A day's rows are always rebuilt whole from its facts (never patched by deltas), so a rebuild
 //! and an incremental refresh cannot disagree.
 
+mod calendar;
+mod facts;
 pub mod industry;
+mod rows;
+
+pub use calendar::{day_span, local_day, month_of, week_of};
+use facts::proportion;
+pub use facts::{ImportedSale, RollupEvent, RollupLine, RollupOrder};
+pub use rows::{BuyerRow, DayRollups, KeywordRow, ProductRow, SalesRow, TrafficRow, VisitorRow};
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::RangeInclusive;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use rust_decimal::Decimal;
-use silkroute_domain::money::{Money, RoundingMode};
 use silkroute_domain::storefront::EventKind;
 
 /// The scope id under which the platform's own rollups (all sellers, UTC days) are kept.
 pub const PLATFORM_SCOPE: &str = "*";
-
-/// One order line as rollups need it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RollupLine {
-    pub product_id: String,
-    pub units: i64,
-    /// The line total in the order's (buyer) currency, minor units.
-    pub line_total_minor: i64,
-}
-
-/// One order with its payment and refunds.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RollupOrder {
-    pub order_id: String,
-    pub seller_id: String,
-    pub buyer_id: String,
-    /// Destination country: the order's market.
-    pub market: String,
-    pub placed_at: DateTime<Utc>,
-    pub paid_at: Option<DateTime<Utc>>,
-    /// What the buyer paid, in the buyer's currency (minor units): the denominator of the
-    /// proportion a refund takes from the seller's amount.
-    pub total_minor: i64,
-    /// Goods and shipping in the seller's settlement currency at the locked rate.
-    pub seller_total: Money,
-    /// The buyer-currency goods and shipping, whose proportion splits `seller_total`.
-    pub goods_minor: i64,
-    pub shipping_minor: i64,
-    /// Refunds with their time, in the buyer's currency (minor units).
-    pub refunds: Vec<(DateTime<Utc>, i64)>,
-    /// Refunded in full or returned: every unit counts as given back.
-    pub given_back: bool,
-    pub lines: Vec<RollupLine>,
-}
-
-impl RollupOrder {
-    pub fn units(&self) -> i64 {
-        self.lines.iter().map(|line| line.units).sum()
-    }
-
-    /// A refund in the seller's currency: the share of the buyer's total it gave back, applied
-    /// to the seller's amount (the order's locked proportion), banker's rounding.
-    pub fn refund_in_seller_currency(&self, refund_minor: i64) -> Money {
-        proportion(self.seller_total, refund_minor, self.total_minor)
-    }
-
-    /// The shipping part of the seller's amount (passed on to the carrier).
-    pub fn freight(&self) -> Money {
-        proportion(
-            self.seller_total,
-            self.shipping_minor,
-            self.goods_minor.saturating_add(self.shipping_minor),
-        )
-    }
-
-    /// Each line's share of the seller's amount (shipping spread by line value), so that the
-    /// products' paid amounts add up to the store's.
-    pub fn line_shares(&self) -> Vec<Money> {
-        let lines_total: i64 = self.lines.iter().map(|line| line.line_total_minor).sum();
-        self.lines
-            .iter()
-            .map(|line| proportion(self.seller_total, line.line_total_minor, lines_total))
-            .collect()
-    }
-}
-
-fn proportion(amount: Money, part: i64, whole: i64) -> Money {
-    if whole <= 0 || part == 0 {
-        return Money::zero(amount.currency());
-    }
-    amount
-        .checked_mul_decimal(
-            Decimal::from(part) / Decimal::from(whole),
-            RoundingMode::HalfEven,
-        )
-        .unwrap_or_else(|_| Money::zero(amount.currency()))
-}
-
-/// An order a seller brought from another platform (`silkroute import orders`): placed and
-/// paid on its order date, in its own currency, by a buyer known only by that platform's name.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImportedSale {
-    pub buyer_reference: String,
-    pub market: String,
-    pub ordered_on: NaiveDate,
-    pub currency: String,
-    pub amount_minor: i64,
-    pub units: i64,
-}
-
-impl ImportedSale {
-    /// Imported buyers are kept apart from the platform's own (`imported:` + their name there).
-    pub fn buyer_id(&self) -> String {
-        format!("imported:{}", self.buyer_reference)
-    }
-}
-
-/// One storefront event as rollups need it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RollupEvent {
-    pub seller_id: Option<String>,
-    pub visitor_id: String,
-    pub session_id: String,
-    pub kind: EventKind,
-    pub product_id: Option<String>,
-    pub keyword: Option<String>,
-    pub market: String,
-    pub source: String,
-    pub device: String,
-    pub at: DateTime<Utc>,
-}
-
-/// Additive order figures per day × market (× currency for the platform, whose sellers settle
-/// in many).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SalesRow {
-    pub day: NaiveDate,
-    pub market: String,
-    pub currency: String,
-    pub orders_placed: i64,
-    pub units_placed: i64,
-    /// Units given back of the orders placed this day (refund rate's numerator).
-    pub refunded_units: i64,
-    pub paid_orders: i64,
-    pub paid_minor: i64,
-    pub refund_minor: i64,
-}
-
-/// Event counts per day × market × source × device.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TrafficRow {
-    pub day: NaiveDate,
-    pub market: String,
-    pub source: String,
-    pub device: String,
-    pub visits: i64,
-    pub page_views: i64,
-    pub searches: i64,
-    pub add_to_carts: i64,
-    pub checkouts: i64,
-}
-
-/// One visitor on one day through one market × source × device.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VisitorRow {
-    pub day: NaiveDate,
-    pub visitor_id: String,
-    pub market: String,
-    pub source: String,
-    pub device: String,
-    pub carted: bool,
-}
-
-/// One buyer on one day in one market: how many orders placed and paid.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct BuyerRow {
-    pub day: NaiveDate,
-    pub buyer_id: String,
-    pub market: String,
-    pub currency: String,
-    pub placed: i64,
-    pub paid: i64,
-    /// What the buyer paid that day (customer analytics: spend, RFM, CLV).
-    pub paid_minor: i64,
-}
-
-/// Per product per day × market: its funnel and its sales.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProductRow {
-    pub day: NaiveDate,
-    pub product_id: String,
-    pub market: String,
-    pub currency: String,
-    pub page_views: i64,
-    pub add_to_carts: i64,
-    pub units_placed: i64,
-    pub refunded_units: i64,
-    pub paid_units: i64,
-    pub paid_minor: i64,
-    /// The shipping inside `paid_minor`.
-    pub freight_minor: i64,
-}
-
-/// Searches per day × keyword × market (for the industry's hot keywords).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct KeywordRow {
-    pub day: NaiveDate,
-    pub keyword: String,
-    pub market: String,
-    pub searches: i64,
-}
-
-/// Every rollup row of some days of one scope.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct DayRollups {
-    pub sales: Vec<SalesRow>,
-    pub traffic: Vec<TrafficRow>,
-    pub visitors: Vec<VisitorRow>,
-    pub buyers: Vec<BuyerRow>,
-    pub products: Vec<ProductRow>,
-    pub keywords: Vec<KeywordRow>,
-    /// Platform scope only (see [`industry`]).
-    pub categories: Vec<industry::CategoryRow>,
-    pub category_visitors: Vec<industry::CategoryVisitorRow>,
-    pub searchers: Vec<industry::SearcherRow>,
-}
-
-/// The local calendar day of an instant.
-pub fn local_day(zone: Tz, at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&zone).date_naive()
-}
-
-/// The instants `[start, end)` of local `days` `[first, last]` (midnight to midnight; a day
-/// with a DST change is 23 or 25 hours long).
-pub fn day_span(zone: Tz, first: NaiveDate, last: NaiveDate) -> (DateTime<Utc>, DateTime<Utc>) {
-    (
-        local_midnight(zone, first),
-        local_midnight(zone, last + Duration::days(1)),
-    )
-}
-
-fn local_midnight(zone: Tz, day: NaiveDate) -> DateTime<Utc> {
-    use chrono::TimeZone;
-    // Midnight can fall in a DST gap (e.g. America/Santiago): take the day's first instant.
-    let mut at = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    for _ in 0..4 {
-        if let Some(local) = zone.from_local_datetime(&at).earliest() {
-            return local.with_timezone(&Utc);
-        }
-        at += Duration::minutes(30);
-    }
-    at.and_utc()
-}
-
-/// Monday of the day's ISO week.
-pub fn week_of(day: NaiveDate) -> NaiveDate {
-    day - Duration::days(i64::from(day.weekday().num_days_from_monday()))
-}
-
-/// First day of the day's month.
-pub fn month_of(day: NaiveDate) -> NaiveDate {
-    day.with_day(1).unwrap_or(day)
-}
 
 /// Accumulates facts into rollup rows of the local days in `days`; facts on other days are
 /// ignored, so callers may pass a wider window. Rows are keyed, so facts may arrive in any number

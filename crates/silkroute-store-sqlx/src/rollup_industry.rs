@@ -29,11 +29,7 @@ macro_rules! rollup_industry_statements {
                         list.push_bind(product.as_str());
                     }
                     query.push(")");
-                    let rows = query
-                        .build()
-                        .fetch_all(pool)
-                        .await
-                        .map_err(backend_error)?;
+                    let rows = query.build().fetch_all(pool).await.map_err(backend_error)?;
                     for row in &rows {
                         listings.push((
                             row.try_get(0).map_err(backend_error)?,
@@ -204,9 +200,7 @@ macro_rules! rollup_industry_statements {
                 Ok(found)
             }
 
-            pub async fn category_supply(
-                pool: &::sqlx::Pool<Db>,
-            ) -> StoreResult<Vec<Supply>> {
+            pub async fn category_supply(pool: &::sqlx::Pool<Db>) -> StoreResult<Vec<Supply>> {
                 let rows = ::sqlx::query(
                     "SELECT category, COUNT(*), COUNT(DISTINCT seller_id) FROM products \
                      WHERE status = 'active' GROUP BY category ORDER BY category",
@@ -229,7 +223,10 @@ macro_rules! rollup_industry_statements {
                 pool: &::sqlx::Pool<Db>,
                 keyword: &str,
             ) -> StoreResult<Supply> {
-                let escaped = keyword.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                let escaped = keyword
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
                 let row = ::sqlx::query(
                     "SELECT COUNT(*), COUNT(DISTINCT seller_id) FROM products \
                      WHERE status = 'active' \

@@ -2,6 +2,8 @@
 use chrono::TimeZone;
 use silkroute_domain::currency::CurrencyCode;
 
+use silkroute_domain::money::Money;
+
 use super::*;
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {

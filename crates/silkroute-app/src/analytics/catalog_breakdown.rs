@@ -86,7 +86,7 @@ impl App {
                 _ => self.product_title(resolved, key).await?,
             };
         }
-        let mut rows: Vec<BreakdownRow> = groups
+        let rows: Vec<BreakdownRow> = groups
             .into_iter()
             .map(|(key, g)| BreakdownRow {
                 key,
@@ -106,26 +106,13 @@ impl App {
                 refund_rate: rate(g.refunded_units, g.units_placed),
             })
             .collect();
-        rows.sort_by(|a, b| {
-            let paid = |r: &BreakdownRow| r.paid_amount.map_or(0, |m| m.minor());
-            paid(b)
-                .cmp(&paid(a))
-                .then(b.page_views.cmp(&a.page_views))
-                .then(a.key.cmp(&b.key))
-        });
-        Ok(StoreBreakdown {
-            scope: resolved.scope.kind(),
-            seller_id: resolved
-                .scope
-                .seller_id
-                .as_ref()
-                .map(|s| s.as_str().to_string()),
+        Ok(StoreBreakdown::sorted(
+            resolved,
             by,
-            currency: settlement,
-            period: resolved.period,
+            settlement,
             rows,
-            fx_rates_used: Vec::new(),
-        })
+            Vec::new(),
+        ))
     }
 
     /// The product's English title (or any), if it is still the seller's.

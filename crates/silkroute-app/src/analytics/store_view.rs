@@ -160,6 +160,39 @@ pub struct StoreBreakdown {
     pub fx_rates_used: Vec<RateUsed>,
 }
 
+impl StoreBreakdown {
+    /// Biggest first: by paid amount where there is one, then visitors, then page views.
+    pub(super) fn sorted(
+        resolved: &Resolved,
+        by: &'static str,
+        currency: CurrencyCode,
+        mut rows: Vec<BreakdownRow>,
+        fx_rates_used: Vec<RateUsed>,
+    ) -> StoreBreakdown {
+        rows.sort_by(|a, b| {
+            let paid = |r: &BreakdownRow| r.paid_amount.map_or(0, |m| m.minor());
+            paid(b)
+                .cmp(&paid(a))
+                .then(b.visitors.cmp(&a.visitors))
+                .then(b.page_views.cmp(&a.page_views))
+                .then(a.key.cmp(&b.key))
+        });
+        StoreBreakdown {
+            scope: resolved.scope.kind(),
+            seller_id: resolved
+                .scope
+                .seller_id
+                .as_ref()
+                .map(|s| s.as_str().to_string()),
+            by,
+            currency,
+            period: resolved.period,
+            rows,
+            fx_rates_used,
+        }
+    }
+}
+
 fn totals(
     counts: &RollupCounts,
     money: Option<&GroupMoney>,
@@ -409,7 +442,7 @@ impl App {
                 &mut rates,
             )
             .await?;
-        let mut rows: Vec<BreakdownRow> = counts
+        let rows: Vec<BreakdownRow> = counts
             .into_iter()
             .map(|counts| {
                 let totals = totals(&counts, money.get(&counts.key), resolved.currency);
@@ -438,26 +471,12 @@ impl App {
                 }
             })
             .collect();
-        // Biggest first: by paid amount where orders split, else by visitors.
-        rows.sort_by(|a, b| {
-            let paid = |r: &BreakdownRow| r.paid_amount.map_or(0, |m| m.minor());
-            paid(b)
-                .cmp(&paid(a))
-                .then(b.visitors.cmp(&a.visitors))
-                .then(a.key.cmp(&b.key))
-        });
-        Ok(StoreBreakdown {
-            scope: resolved.scope.kind(),
-            seller_id: resolved
-                .scope
-                .seller_id
-                .as_ref()
-                .map(|s| s.as_str().to_string()),
+        Ok(StoreBreakdown::sorted(
+            resolved,
             by,
-            currency: resolved.currency,
-            period: resolved.period,
+            resolved.currency,
             rows,
-            fx_rates_used: rates,
-        })
+            rates,
+        ))
     }
 }

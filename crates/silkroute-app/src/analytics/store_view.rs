@@ -240,20 +240,17 @@ impl App {
         rates: &mut Vec<RateUsed>,
     ) -> AppResult<Figures> {
         let slice = resolved.slice(period);
-        let counts = self.store.rollup_counts(&slice, RollupGroup::None).await?;
+        // Independent reads, side by side on the pool's connections.
+        let (counts, money, returning_buyers) = tokio::try_join!(
+            self.store.rollup_counts(&slice, RollupGroup::None),
+            self.store.rollup_money(&slice, RollupGroup::None),
+            self.store
+                .returning_buyers(&slice, period.from - Duration::days(365)),
+        )?;
         let counts = counts.into_iter().next().unwrap_or_default();
-        let money = self
-            .money_in(
-                &self.store.rollup_money(&slice, RollupGroup::None).await?,
-                resolved.currency,
-                rates,
-            )
-            .await?;
+        let money = self.money_in(&money, resolved.currency, rates).await?;
         let mut totals = totals(&counts, money.get(""), resolved.currency);
-        totals.returning_buyers = self
-            .store
-            .returning_buyers(&slice, period.from - Duration::days(365))
-            .await?;
+        totals.returning_buyers = returning_buyers;
         Ok(Figures {
             kpis: kpis(&totals),
             carting_visitors: counts.carting_visitors,
@@ -262,10 +259,17 @@ impl App {
 
     pub async fn store_overview(&self, resolved: &Resolved) -> AppResult<StoreOverview> {
         self.refresh_analytics().await?;
-        let mut rates = Vec::new();
+        let (mut rates, mut previous_rates) = (Vec::new(), Vec::new());
         let previous_period = resolved.period.previous();
-        let current = self.figures(resolved, resolved.period, &mut rates).await?;
-        let previous = self.figures(resolved, previous_period, &mut rates).await?;
+        let (current, previous) = tokio::try_join!(
+            self.figures(resolved, resolved.period, &mut rates),
+            self.figures(resolved, previous_period, &mut previous_rates),
+        )?;
+        for rate in previous_rates {
+            if !rates.contains(&rate) {
+                rates.push(rate);
+            }
+        }
         let now = serde_json::to_value(&current).unwrap_or_default();
         let before = serde_json::to_value(&previous).unwrap_or_default();
         let change = SERIES_METRICS

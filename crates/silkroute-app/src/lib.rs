@@ -112,6 +112,9 @@ pub struct App {
     /// refresh read behind its marks, so that reading it again is known to be nothing new.
     analytics_lock: Arc<tokio::sync::Mutex<Option<analytics::Unsettled>>>,
     analytics_holder: String,
+    /// Whether analytics reads bring the rollups up to date first (a one-shot CLI, tests); a
+    /// server leaves that to its refresh job, so that no read waits for a day's rebuild.
+    analytics_reads_refresh: bool,
 }
 
 impl App {
@@ -125,6 +128,7 @@ impl App {
             cache: Arc::new(checkout::ReferenceCache::default()),
             analytics_lock: Arc::new(tokio::sync::Mutex::new(None)),
             analytics_holder: format!("{}-{}", std::process::id(), ulid::Ulid::new()),
+            analytics_reads_refresh: true,
         }
     }
 

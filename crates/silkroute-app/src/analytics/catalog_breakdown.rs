@@ -61,7 +61,7 @@ impl App {
                 ),
             ));
         }
-        self.refresh_analytics().await?;
+        self.refresh_before_read().await?;
         let slice = resolved.slice(resolved.period);
         let sums = self.store.product_sums(&slice).await?;
         let ids: Vec<String> = sums.iter().map(|s| s.product_id.clone()).collect();

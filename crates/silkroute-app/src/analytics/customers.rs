@@ -69,7 +69,7 @@ impl App {
         if !(1..=730).contains(&horizon_days) {
             return Err(AppError::field("horizon_days", "must be between 1 and 730"));
         }
-        self.refresh_analytics().await?;
+        self.refresh_before_read().await?;
         let end = resolved.period.to;
         let slice = RollupSlice {
             scope: resolved.scope.id.clone(),

@@ -139,7 +139,7 @@ impl App {
             }
             None => None,
         };
-        self.refresh_analytics().await?;
+        self.refresh_before_read().await?;
         let until = local_day(resolved.scope.zone, self.now()) - Duration::days(1);
         let slice = RollupSlice {
             scope: resolved.scope.id.clone(),

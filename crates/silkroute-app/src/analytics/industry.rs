@@ -108,7 +108,7 @@ impl App {
     }
 
     pub async fn industry_categories(&self, resolved: &Resolved) -> AppResult<IndustryCategories> {
-        self.refresh_analytics().await?;
+        self.refresh_before_read().await?;
         let currency = CurrencyCode::EUR;
         let mut rates = Vec::new();
         let slice = self.industry_slice(resolved, resolved.period);
@@ -340,7 +340,7 @@ impl App {
     }
 
     pub async fn industry_keywords(&self, resolved: &Resolved) -> AppResult<IndustryKeywords> {
-        self.refresh_analytics().await?;
+        self.refresh_before_read().await?;
         let slice = self.industry_slice(resolved, resolved.period);
         let before = self.industry_slice(resolved, resolved.period.previous());
         let top = self.store.keyword_counts(&slice, TOP_KEYWORDS).await?;

@@ -81,7 +81,7 @@ impl App {
             .get_seller(&seller_id)
             .await?
             .ok_or(AppError::NotFound("seller"))?;
-        self.refresh_analytics().await?;
+        self.refresh_before_read().await?;
         let slice = resolved.slice(resolved.period);
         let sums = self.store.product_sums(&slice).await?;
         let mut daily: HashMap<String, BTreeMap<chrono::NaiveDate, i64>> = HashMap::new();

@@ -58,6 +58,8 @@ pub struct Unsettled {
     event_mark: Option<DateTime<Utc>>,
     orders: (usize, i128),
     events: (usize, i128),
+    orders_last: Option<DateTime<Utc>>,
+    events_last: Option<DateTime<Utc>>,
 }
 
 impl Unsettled {
@@ -77,11 +79,18 @@ impl Unsettled {
             event_mark,
             orders: print(orders.iter().map(|o| o.updated_at)),
             events: print(events.iter().map(|e| e.received_at)),
+            orders_last: orders.iter().map(|o| o.updated_at).max(),
+            events_last: events.iter().map(|e| e.received_at).max(),
         }
     }
 
     fn is_empty(&self) -> bool {
         self.orders.0 == 0 && self.events.0 == 0
+    }
+
+    /// The newest change read.
+    fn last(&self) -> Option<DateTime<Utc>> {
+        self.orders_last.max(self.events_last)
     }
 }
 
@@ -131,7 +140,30 @@ impl App {
                 event_mark,
                 &self.store.changed_events(events).await?,
             );
-            if found.is_empty() || unsettled.as_ref() == Some(&found) {
+            if found.is_empty() {
+                return Ok(RefreshReport::default());
+            }
+            if unsettled.as_ref() == Some(&found) {
+                // Nothing new. Once what was read is past the margin, move the marks over it,
+                // so that no later refresh (of this process or another) reads it again.
+                let settled = self.now() - Duration::seconds(LATE_COMMIT_MARGIN_SECONDS);
+                if found.last().is_some_and(|last| last < settled)
+                    && self.claim_rollup_lease().await?
+                {
+                    let marks: Vec<(&str, DateTime<Utc>)> = [
+                        (ORDER_STREAM, found.orders_last),
+                        (EVENT_STREAM, found.events_last),
+                    ]
+                    .into_iter()
+                    .filter_map(|(stream, at)| at.map(|at| (stream, at)))
+                    .collect();
+                    let moved = self.store.set_analytics_watermarks(&marks).await;
+                    self.store
+                        .release_rollup_lease(&self.analytics_holder)
+                        .await?;
+                    moved?;
+                    *unsettled = None;
+                }
                 return Ok(RefreshReport::default());
             }
         }
@@ -148,6 +180,20 @@ impl App {
         let (report, left) = result?;
         *unsettled = left;
         Ok(report)
+    }
+
+    /// Analytics reads are served from the rollups as they are, from now on: a refresh job
+    /// (`serve`'s) keeps them current, and each answer's `as_of` shows how current.
+    pub fn leave_analytics_refresh_to_a_job(&mut self) {
+        self.analytics_reads_refresh = false;
+    }
+
+    /// What an analytics read does first: refresh, unless a job does that.
+    pub(crate) async fn refresh_before_read(&self) -> AppResult<()> {
+        if self.analytics_reads_refresh {
+            self.refresh_analytics().await?;
+        }
+        Ok(())
     }
 
     /// Takes or extends this process's lease on writing rollups.

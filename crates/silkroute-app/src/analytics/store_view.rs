@@ -258,7 +258,7 @@ impl App {
     }
 
     pub async fn store_overview(&self, resolved: &Resolved) -> AppResult<StoreOverview> {
-        self.refresh_analytics().await?;
+        self.refresh_before_read().await?;
         let (mut rates, mut previous_rates) = (Vec::new(), Vec::new());
         let previous_period = resolved.period.previous();
         let (current, previous) = tokio::try_join!(
@@ -396,7 +396,7 @@ impl App {
             Some(text) => Grain::parse(text)
                 .ok_or_else(|| AppError::field("grain", "must be day, week or month"))?,
         };
-        self.refresh_analytics().await?;
+        self.refresh_before_read().await?;
         let mut rates = Vec::new();
         let previous_period = resolved.period.previous();
         let points = self
@@ -435,7 +435,7 @@ impl App {
                 ));
             }
         };
-        self.refresh_analytics().await?;
+        self.refresh_before_read().await?;
         let mut rates = Vec::new();
         let slice = resolved.slice(resolved.period);
         let counts = self.store.rollup_counts(&slice, group).await?;

@@ -16,8 +16,9 @@ use crate::config::Config;
 /// Card authorisations lapse after seven days and quotes after half an hour; a minute's delay in
 /// noticing either is harmless.
 /// Keeps the analytics rollups within seconds of the orders and events (the visible lag a
-/// dashboard's `as_of` shows); reads refresh too, so this only keeps them warm.
-const ANALYTICS_REFRESH_SECONDS: u64 = 10;
+/// dashboard's `as_of` shows). Reads do not refresh in a server: rebuilding a busy day takes
+/// seconds at scale, and no dashboard should wait for it.
+const ANALYTICS_REFRESH_SECONDS: u64 = 5;
 
 fn spawn_housekeeping(app: App) {
     let analytics = app.clone();
@@ -64,6 +65,7 @@ pub(super) async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<Ex
         tracing::info!(migration = %name, "applied migration");
     }
     let bind = args.bind.unwrap_or(config.bind);
+    app.leave_analytics_refresh_to_a_job();
     spawn_housekeeping(app.clone());
     let listener = tokio::net::TcpListener::bind(bind)
         .await

@@ -10,6 +10,7 @@ mod products;
 mod refresh;
 mod reporting_currency;
 mod store_view;
+mod unsettled;
 
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
@@ -27,13 +28,13 @@ pub use customers::CustomerAnalysis;
 pub use forecast::{ForecastReport, ForecastRequest};
 pub use industry::{IndustryCategories, IndustryKeywords, MIN_SELLERS};
 pub use products::ProductAnalysis;
-pub(crate) use refresh::Unsettled;
 pub use refresh::{RebuildReport, RefreshReport};
 pub use reporting_currency::RateUsed;
 pub use store_view::{
     BreakdownRow, Figures, Grain, SERIES_METRICS, SeriesPoint, StoreBreakdown, StoreOverview,
     StoreSeries,
 };
+pub(crate) use unsettled::Unsettled;
 
 /// The longest period a report may span: three years of days.
 pub const MAX_PERIOD_DAYS: i64 = 3 * 366;

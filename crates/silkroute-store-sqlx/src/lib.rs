@@ -15,6 +15,7 @@ mod orders;
 mod party_store;
 mod rollup_facts;
 mod rollup_industry;
+mod rollup_products;
 mod rollup_recency;
 mod rollup_writes;
 mod stock_store;

@@ -13,8 +13,9 @@ use silkroute_analytics::rollup::{
     DayRollups, RollupBuilder, RollupEvent, RollupOrder, day_span, local_day,
 };
 use silkroute_domain::ids::SellerId;
-use silkroute_store::{ChangedEvent, ChangedOrder, EVENT_STREAM, ORDER_STREAM, PageRequest};
+use silkroute_store::{EVENT_STREAM, ORDER_STREAM, PageRequest};
 
+use super::unsettled::Unsettled;
 use super::{Scope, seller_zone};
 use crate::{App, AppError, AppResult};
 
@@ -47,51 +48,6 @@ pub struct RebuildReport {
     pub scopes: usize,
     pub days: usize,
     pub rows: usize,
-}
-
-/// The changes a refresh read that lie after its marks (the marks stay a margin behind now),
-/// fingerprinted: how many and the sum of their timestamps. Orders only ever move their
-/// `updated_at` forward and events never change, so any new or changed row alters it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Unsettled {
-    order_mark: Option<DateTime<Utc>>,
-    event_mark: Option<DateTime<Utc>>,
-    orders: (usize, i128),
-    events: (usize, i128),
-    orders_last: Option<DateTime<Utc>>,
-    events_last: Option<DateTime<Utc>>,
-}
-
-impl Unsettled {
-    fn of(
-        order_mark: Option<DateTime<Utc>>,
-        orders: &[ChangedOrder],
-        event_mark: Option<DateTime<Utc>>,
-        events: &[ChangedEvent],
-    ) -> Unsettled {
-        fn print(times: impl Iterator<Item = DateTime<Utc>>) -> (usize, i128) {
-            times.fold((0, 0), |(n, sum), at| {
-                (n + 1, sum + i128::from(at.timestamp_micros()))
-            })
-        }
-        Unsettled {
-            order_mark,
-            event_mark,
-            orders: print(orders.iter().map(|o| o.updated_at)),
-            events: print(events.iter().map(|e| e.received_at)),
-            orders_last: orders.iter().map(|o| o.updated_at).max(),
-            events_last: events.iter().map(|e| e.received_at).max(),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.orders.0 == 0 && self.events.0 == 0
-    }
-
-    /// The newest change read.
-    fn last(&self) -> Option<DateTime<Utc>> {
-        self.orders_last.max(self.events_last)
-    }
 }
 
 fn row_count(rows: &DayRollups) -> usize {

@@ -1,6 +1,7 @@
 //! Black-box tests through the HTTP API and the CLI, on SQLite and (when configured) PostgreSQL.
 //! One test binary keeps link time low.
 
+mod analytics_refresh;
 mod api_analytics;
 mod api_catalog;
 mod api_checkout;

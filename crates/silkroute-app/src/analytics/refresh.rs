@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, SubsecRound, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use silkroute_analytics::rollup::industry::{IndustryBuilder, Listing};
@@ -102,7 +102,7 @@ impl App {
             if unsettled.as_ref() == Some(&found) {
                 // Nothing new. Once what was read is past the margin, move the marks over it,
                 // so that no later refresh (of this process or another) reads it again.
-                let settled = self.now() - Duration::seconds(LATE_COMMIT_MARGIN_SECONDS);
+                let settled = self.settled_before();
                 if found.last().is_some_and(|last| last < settled)
                     && self.claim_rollup_lease().await?
                 {
@@ -152,6 +152,13 @@ impl App {
         Ok(())
     }
 
+    /// The instant before which writes have surely committed: marks never pass it. Whole
+    /// microseconds, as PostgreSQL stores them, so that a mark read back is the mark written
+    /// (a refresh that finds its own marks again knows there is nothing new).
+    fn settled_before(&self) -> DateTime<Utc> {
+        (self.now() - Duration::seconds(LATE_COMMIT_MARGIN_SECONDS)).trunc_subsecs(6)
+    }
+
     /// Takes or extends this process's lease on writing rollups.
     async fn claim_rollup_lease(&self) -> AppResult<bool> {
         let now = self.now();
@@ -182,7 +189,7 @@ impl App {
         // Changes after the mark are read; the mark never passes `now - margin`, so a
         // write whose timestamp was taken before a slow commit is still read once it lands,
         // and the newest changes are read again only until the margin has passed.
-        let settled = self.now() - Duration::seconds(LATE_COMMIT_MARGIN_SECONDS);
+        let settled = self.settled_before();
         let since = |mark: Option<DateTime<Utc>>| mark.unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
         let orders = self.store.changed_orders(since(order_mark)).await?;
         let events = self.store.changed_events(since(event_mark)).await?;
@@ -298,7 +305,7 @@ impl App {
         // Read the heads first, and hold the marks a margin behind now: whatever changes
         // during the rebuild, or commits late, is refreshed after it.
         let (order_head, event_head) = self.store.stream_heads().await?;
-        let settled = self.now() - Duration::seconds(LATE_COMMIT_MARGIN_SECONDS);
+        let settled = self.settled_before();
         let (order_head, event_head) = (
             order_head.map(|at| at.min(settled)),
             event_head.map(|at| at.min(settled)),

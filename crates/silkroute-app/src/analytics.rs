@@ -7,6 +7,7 @@ mod customers;
 mod forecast;
 mod industry;
 mod products;
+mod rebuild;
 mod refresh;
 mod reporting_currency;
 mod store_view;
@@ -28,7 +29,8 @@ pub use customers::CustomerAnalysis;
 pub use forecast::{ForecastReport, ForecastRequest};
 pub use industry::{IndustryCategories, IndustryKeywords, MIN_SELLERS};
 pub use products::ProductAnalysis;
-pub use refresh::{RebuildReport, RefreshReport};
+pub use rebuild::RebuildReport;
+pub use refresh::RefreshReport;
 pub use reporting_currency::RateUsed;
 pub use store_view::{
     BreakdownRow, Figures, Grain, SERIES_METRICS, SeriesPoint, StoreBreakdown, StoreOverview,

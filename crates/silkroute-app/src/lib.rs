@@ -74,6 +74,9 @@ pub struct AppConfig {
     pub deliver_payment_notifications: bool,
     /// What the payment provider keeps of each payment, in basis points (product margins).
     pub payment_fee_bps: u32,
+    /// The most orders and storefront events a rollup rebuild loads at once: memory against
+    /// the number of loads (a million facts is about 1 GB).
+    pub rebuild_facts_per_load: u64,
 }
 
 impl Default for AppConfig {
@@ -86,6 +89,7 @@ impl Default for AppConfig {
             test_payment_secret: "whsec_silkroute_test".to_string(),
             deliver_payment_notifications: true,
             payment_fee_bps: 290,
+            rebuild_facts_per_load: 1_000_000,
         }
     }
 }

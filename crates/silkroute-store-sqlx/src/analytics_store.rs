@@ -223,6 +223,15 @@ macro_rules! analytics_store {
                     facts::fact_span(&self.pool, seller).await
                 }
 
+                async fn count_facts(
+                    &self,
+                    seller: Option<&SellerId>,
+                    from: DateTime<Utc>,
+                    to: DateTime<Utc>,
+                ) -> StoreResult<u64> {
+                    facts::count_facts(&self.pool, seller, from, to).await
+                }
+
                 async fn rollup_orders(
                     &self,
                     seller: Option<&SellerId>,

@@ -215,6 +215,29 @@ macro_rules! rollup_fact_statements {
                 Ok(first.zip(last))
             }
 
+            pub async fn count_facts(
+                pool: &::sqlx::Pool<Db>,
+                seller: Option<&SellerId>,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+            ) -> StoreResult<u64> {
+                let filter = seller_filter(seller, "seller_id", 3);
+                let sql = format!(
+                    "SELECT (SELECT COUNT(*) FROM orders \
+                       WHERE created_at >= $1 AND created_at < $2{filter}) \
+                     + (SELECT COUNT(*) FROM storefront_events \
+                       WHERE at >= $1 AND at < $2{filter})"
+                );
+                let mut query = ::sqlx::query_scalar::<_, i64>(AssertSqlSafe(sql))
+                    .bind(from)
+                    .bind(to);
+                if let Some(seller) = seller {
+                    query = query.bind(seller.as_str());
+                }
+                let count = query.fetch_one(pool).await.map_err(backend_error)?;
+                Ok(u64::try_from(count).unwrap_or_default())
+            }
+
             pub async fn fact_span(
                 pool: &::sqlx::Pool<Db>,
                 seller: Option<&SellerId>,

@@ -246,6 +246,14 @@ pub trait AnalyticsStore: Send + Sync {
     async fn stream_heads(&self) -> StoreResult<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)>;
     /// When `seller`'s facts (or the platform's, for `None`) begin and end.
     async fn fact_span(&self, seller: Option<&SellerId>) -> StoreResult<Option<FactSpan>>;
+    /// Orders placed and storefront events in `[from, to)`: how much a rebuild would hold in
+    /// memory if it loaded them at once.
+    async fn count_facts(
+        &self,
+        seller: Option<&SellerId>,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<u64>;
     /// Orders placed, paid or refunded in `[from, to)` (only placed, with `placed_only`: a
     /// rebuild reads each order once), with their lines and all their refunds.
     async fn rollup_orders(

@@ -75,6 +75,7 @@ fn app_config(config: &Config) -> AppConfig {
         test_payment_secret: config.test_payment_secret.clone(),
         deliver_payment_notifications: true,
         payment_fee_bps: config.payment_fee_bps,
+        rebuild_facts_per_load: config.analytics_rebuild_facts_per_load,
     }
 }
 

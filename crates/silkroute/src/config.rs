@@ -24,6 +24,8 @@ pub struct Config {
     pub test_payment_secret: String,
     /// Behind a reverse proxy: the header carrying the client's address (rate limits).
     pub client_address_header: Option<String>,
+    /// The most orders and storefront events an analytics rebuild holds in memory at once.
+    pub analytics_rebuild_facts_per_load: u64,
 }
 
 impl Default for Config {
@@ -38,6 +40,7 @@ impl Default for Config {
             request_timeout_seconds: 30,
             test_payment_secret: "whsec_silkroute_test".to_string(),
             client_address_header: None,
+            analytics_rebuild_facts_per_load: 1_000_000,
         }
     }
 }
@@ -112,4 +115,8 @@ test_payment_secret = "whsec_silkroute_test"
 # Behind a reverse proxy that overwrites it, the header with the client's address, used to rate
 # limit the public storefront beacon per shopper instead of per proxy.
 # client_address_header = "x-forwarded-for"
+
+# The most orders and storefront events `silkroute analytics rebuild` loads at once (memory
+# grows with it; fewer means more, smaller loads).
+analytics_rebuild_facts_per_load = 1000000
 "#;

@@ -13,11 +13,11 @@ use silkroute_analytics::rollup::{
     DayRollups, RollupBuilder, RollupEvent, RollupOrder, day_span, local_day,
 };
 use silkroute_domain::ids::SellerId;
-use silkroute_store::{EVENT_STREAM, ORDER_STREAM, PageRequest};
+use silkroute_store::{EVENT_STREAM, ORDER_STREAM};
 
 use super::unsettled::Unsettled;
 use super::{Scope, seller_zone};
-use crate::{App, AppError, AppResult};
+use crate::{App, AppResult};
 
 /// A write's timestamp is taken before its transaction commits, so a slow commit can land behind
 /// a watermark already read; re-reading this far back catches it (a day rebuilt twice is the
@@ -26,10 +26,6 @@ const LATE_COMMIT_MARGIN_SECONDS: i64 = 5;
 /// How long a refresh or a rebuild step may hold the rollups before another process may take
 /// them over (a crashed holder blocks no one longer).
 const LEASE_SECONDS: i64 = 600;
-/// Days per load of the platform's facts in a rebuild.
-const REBUILD_WINDOW_DAYS: i64 = 31;
-/// Rows gathered before a rebuild writes them, in one transaction.
-const REBUILD_ROWS_PER_WRITE: usize = 250_000;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RefreshReport {
@@ -43,14 +39,7 @@ pub struct RefreshReport {
     pub skipped: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct RebuildReport {
-    pub scopes: usize,
-    pub days: usize,
-    pub rows: usize,
-}
-
-fn row_count(rows: &DayRollups) -> usize {
+pub(super) fn row_count(rows: &DayRollups) -> usize {
     rows.categories.len()
         + rows.category_visitors.len()
         + rows.searchers.len()
@@ -62,7 +51,7 @@ fn row_count(rows: &DayRollups) -> usize {
         + rows.keywords.len()
 }
 
-fn settlement(scope: &Scope) -> String {
+pub(super) fn settlement(scope: &Scope) -> String {
     scope
         .settlement
         .map(|c| c.as_str().to_string())
@@ -155,12 +144,12 @@ impl App {
     /// The instant before which writes have surely committed: marks never pass it. Whole
     /// microseconds, as PostgreSQL stores them, so that a mark read back is the mark written
     /// (a refresh that finds its own marks again knows there is nothing new).
-    fn settled_before(&self) -> DateTime<Utc> {
+    pub(super) fn settled_before(&self) -> DateTime<Utc> {
         (self.now() - Duration::seconds(LATE_COMMIT_MARGIN_SECONDS)).trunc_subsecs(6)
     }
 
     /// Takes or extends this process's lease on writing rollups.
-    async fn claim_rollup_lease(&self) -> AppResult<bool> {
+    pub(super) async fn claim_rollup_lease(&self) -> AppResult<bool> {
         let now = self.now();
         Ok(self
             .store
@@ -276,180 +265,6 @@ impl App {
         Ok((report, Some(left)))
     }
 
-    /// Throws every rollup away and builds them again from the facts: after a change to how
-    /// rollups are made, a seller's new time zone, or to prove the incremental path right.
-    /// `progress(scopes_done, scopes_total)`.
-    pub async fn rebuild_analytics(
-        &self,
-        progress: &mut (dyn FnMut(usize, usize) + Send),
-    ) -> AppResult<RebuildReport> {
-        let mut unsettled = self.analytics_lock.lock().await;
-        *unsettled = None;
-        if !self.claim_rollup_lease().await? {
-            return Err(AppError::Conflict(
-                "another process is writing the analytics rollups; try again when it is done"
-                    .into(),
-            ));
-        }
-        let result = self.rebuild_locked(progress).await;
-        self.store
-            .release_rollup_lease(&self.analytics_holder)
-            .await?;
-        result
-    }
-
-    async fn rebuild_locked(
-        &self,
-        progress: &mut (dyn FnMut(usize, usize) + Send),
-    ) -> AppResult<RebuildReport> {
-        // Read the heads first, and hold the marks a margin behind now: whatever changes
-        // during the rebuild, or commits late, is refreshed after it.
-        let (order_head, event_head) = self.store.stream_heads().await?;
-        let settled = self.settled_before();
-        let (order_head, event_head) = (
-            order_head.map(|at| at.min(settled)),
-            event_head.map(|at| at.min(settled)),
-        );
-        self.store.clear_rollups().await?;
-        let mut scopes = vec![Scope::platform()];
-        let mut page = PageRequest {
-            after: None,
-            limit: 500,
-        };
-        loop {
-            let sellers = self.store.list_sellers(&page).await?;
-            for seller in &sellers.items {
-                scopes.push(Scope {
-                    id: seller.id.as_str().to_string(),
-                    zone: seller_zone(&seller.time_zone),
-                    settlement: Some(seller.settlement_currency),
-                    seller_id: Some(seller.id.clone()),
-                });
-            }
-            match sellers.next_cursor {
-                Some(cursor) => page.after = Some(cursor),
-                None => break,
-            }
-        }
-        let mut report = RebuildReport::default();
-        let total = scopes.len();
-        let mut pending: Vec<(String, DayRollups)> = Vec::new();
-        let mut pending_rows = 0;
-        for (done, scope) in scopes.iter().enumerate() {
-            progress(done, total);
-            // Keep the lease while the rebuild runs (a scope takes far less than its term).
-            if !self.claim_rollup_lease().await? {
-                return Err(AppError::Conflict(
-                    "lost the lease on the analytics rollups during a rebuild".into(),
-                ));
-            }
-            let span = self.store.fact_span(scope.seller_id.as_ref()).await?;
-            let imported = match &scope.seller_id {
-                Some(seller) => self.store.imported_span(seller).await?,
-                None => None,
-            };
-            let days = span
-                .map(|s| {
-                    (
-                        local_day(scope.zone, s.first),
-                        local_day(scope.zone, s.last),
-                    )
-                })
-                .into_iter()
-                .chain(imported)
-                .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
-            let Some((first_day, last_day)) = days else {
-                continue;
-            };
-            report.scopes += 1;
-            report.days += (last_day - first_day).num_days() as usize + 1;
-            // Each fact is read once — orders by when they were placed, events by when they
-            // happened — a month at a time, into one builder whose rows merge across months.
-            let mut builder =
-                RollupBuilder::new(scope.zone, &settlement(scope), first_day..=last_day);
-            let mut industry = IndustryBuilder::new(Tz::UTC, first_day..=last_day);
-            if let Some(seller) = &scope.seller_id {
-                for sale in self
-                    .store
-                    .rollup_imported(seller, first_day, last_day)
-                    .await?
-                {
-                    builder.add_imported(&sale);
-                }
-            }
-            let (mut from, end) = day_span(scope.zone, first_day, last_day);
-            // A seller's whole history is one load; the platform's, a month at a time, its
-            // finished days written as it goes.
-            let window = if scope.seller_id.is_some() {
-                end - from
-            } else {
-                Duration::days(REBUILD_WINDOW_DAYS)
-            };
-            while from < end {
-                let to = (from + window).min(end);
-                let seller = scope.seller_id.as_ref();
-                let orders = self.store.rollup_orders(seller, from, to, true).await?;
-                let events = self.store.rollup_events(seller, from, to).await?;
-                for order in &orders {
-                    builder.add_order(order);
-                }
-                for event in &events {
-                    builder.add_event(event);
-                }
-                if seller.is_none() {
-                    self.add_industry_facts(&mut industry, &orders, &events)
-                        .await?;
-                }
-                from = to;
-                if from < end {
-                    let cutoff = local_day(scope.zone, from);
-                    let mut rows = builder.drain_before(cutoff);
-                    (rows.categories, rows.category_visitors) = industry.drain_before(cutoff);
-                    report.rows += row_count(&rows);
-                    pending_rows += row_count(&rows);
-                    pending.push((scope.id.clone(), rows));
-                }
-                if pending_rows >= REBUILD_ROWS_PER_WRITE {
-                    self.store.insert_rollups(&pending).await?;
-                    pending.clear();
-                    pending_rows = 0;
-                }
-            }
-            let mut rows = builder.finish();
-            if scope.seller_id.is_none() {
-                (rows.categories, rows.category_visitors, rows.searchers) = industry.finish();
-            }
-            report.rows += row_count(&rows);
-            pending_rows += row_count(&rows);
-            pending.push((scope.id.clone(), rows));
-            // Few, large transactions: a commit's fsync per small seller would dominate.
-            if pending_rows >= REBUILD_ROWS_PER_WRITE {
-                self.store.insert_rollups(&pending).await?;
-                pending.clear();
-                pending_rows = 0;
-            }
-        }
-        self.store.insert_rollups(&pending).await?;
-        for scope in &scopes {
-            self.store.rebuild_recency(&scope.id).await?;
-        }
-        progress(total, total);
-        let marks: Vec<(&str, DateTime<Utc>)> =
-            [(ORDER_STREAM, order_head), (EVENT_STREAM, event_head)]
-                .into_iter()
-                .filter_map(|(stream, head)| head.map(|at| (stream, at)))
-                .collect();
-        // With no facts at all, mark the streams as read from now, so that the next refresh
-        // does not rebuild again.
-        let marks = if marks.is_empty() {
-            vec![(ORDER_STREAM, self.now()), (EVENT_STREAM, self.now())]
-        } else {
-            marks
-        };
-        self.store.set_analytics_watermarks(&marks).await?;
-        Ok(report)
-    }
-
     /// Rebuilds the scope's days `[first, last]` from their facts; returns the rows written.
     async fn rebuild_days(
         &self,
@@ -504,7 +319,7 @@ impl App {
 
     /// Feeds the platform's industry builder, first looking up the listings of the products
     /// involved that it does not know yet.
-    async fn add_industry_facts(
+    pub(super) async fn add_industry_facts(
         &self,
         industry: &mut IndustryBuilder,
         orders: &[RollupOrder],

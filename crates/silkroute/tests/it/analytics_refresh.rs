@@ -4,6 +4,9 @@
 use chrono::{Duration, SubsecRound};
 use serde_json::json;
 
+use silkroute_app::AppConfig;
+use silkroute_app::demo::{DemoOptions, DemoOrderOptions};
+
 use crate::support::TestApp;
 
 /// Another process writing the rollups (a rebuild beside `serve`): refreshes step aside, a
@@ -115,4 +118,86 @@ async fn a_refresh_reads_each_change_once() {
         assert_eq!(fresh.current.kpis.visitors, 2);
         app.finish().await;
     }
+}
+
+/// A rebuild allowed only a few facts per load (a day or less at a time, here) builds the same
+/// rollups as one that loads a month at once: what an operator reads does not depend on the
+/// memory the rebuild was given.
+#[tokio::test]
+async fn a_rebuild_in_small_loads_builds_the_same_rollups() {
+    for app in TestApp::all().await {
+        app.demo(
+            DemoOptions {
+                sellers: 6,
+                products_per_seller: 6,
+                buyers: 200,
+                seed: 31,
+            },
+            DemoOrderOptions {
+                orders: 900,
+                days: 60,
+                traffic_days: 20,
+                seed: 31,
+            },
+        )
+        .await;
+        app.app
+            .rebuild_analytics(&mut |_, _| {})
+            .await
+            .expect("rebuild");
+        let whole = readings(&app).await;
+        let store = app.database.as_ref().expect("database").store.clone();
+        let narrow = silkroute_app::App::new(
+            store,
+            app.clock.clone(),
+            AppConfig {
+                rebuild_facts_per_load: 40,
+                ..AppConfig::default()
+            },
+        );
+        let report = narrow
+            .rebuild_analytics(&mut |_, _| {})
+            .await
+            .expect("rebuild");
+        assert!(report.rows > 0, "{report:?}");
+        let windowed = readings(&app).await;
+        for ((what, a), (_, b)) in whole.iter().zip(&windowed) {
+            assert_eq!(a, b, "{}: {what}", app.backend());
+        }
+        app.finish().await;
+    }
+}
+
+/// What the platform's and a seller's reports say over the demo's history.
+async fn readings(app: &TestApp) -> Vec<(String, serde_json::Value)> {
+    let sellers = app.get("/api/v1/sellers?limit=1", Some(&app.admin)).await;
+    let seller = sellers.body["data"][0]["id"]
+        .as_str()
+        .expect("seller")
+        .to_string();
+    let period = "from=2026-08-25&to=2026-10-30";
+    let mut uris = vec![
+        format!("/api/v1/analytics/industry/categories?{period}"),
+        format!("/api/v1/analytics/industry/keywords?{period}"),
+    ];
+    for scope in [String::new(), format!("seller={seller}&")] {
+        uris.push(format!("/api/v1/analytics/store/overview?{scope}{period}"));
+        for metric in ["visitors", "paid_amount", "paid_buyers", "refund_amount"] {
+            uris.push(format!(
+                "/api/v1/analytics/store/timeseries?{scope}{period}&metric={metric}&grain=day"
+            ));
+        }
+        for by in ["market", "source", "device"] {
+            uris.push(format!(
+                "/api/v1/analytics/store/breakdown?{scope}{period}&by={by}"
+            ));
+        }
+    }
+    let mut readings = Vec::new();
+    for uri in uris {
+        let reply = app.get(&uri, Some(&app.admin)).await;
+        assert_eq!(reply.status, 200, "{uri}: {}", reply.body);
+        readings.push((uri, reply.body));
+    }
+    readings
 }

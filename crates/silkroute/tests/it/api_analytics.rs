@@ -17,30 +17,21 @@ use recompute::{Facts, amount, assert_matches, export, recompute};
 use crate::support::{GOOD_CARD, PAYMENT_SECRET, TestApp, assert_problem, product};
 
 async fn small_demo(app: &TestApp) {
-    app.app
-        .generate_demo(
-            &DemoOptions {
-                sellers: 10,
-                products_per_seller: 8,
-                buyers: 250,
-                seed: 11,
-            },
-            |_, _, _| {},
-        )
-        .await
-        .expect("demo");
-    app.app
-        .generate_demo_orders(
-            &DemoOrderOptions {
-                orders: 1_500,
-                days: 400,
-                traffic_days: 45,
-                seed: 11,
-            },
-            |_, _, _| {},
-        )
-        .await
-        .expect("demo orders");
+    app.demo(
+        DemoOptions {
+            sellers: 10,
+            products_per_seller: 8,
+            buyers: 250,
+            seed: 11,
+        },
+        DemoOrderOptions {
+            orders: 1_500,
+            days: 400,
+            traffic_days: 45,
+            seed: 11,
+        },
+    )
+    .await;
 }
 
 async fn seller_zone(app: &TestApp, seller: &str) -> Tz {

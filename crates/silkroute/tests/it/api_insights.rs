@@ -9,30 +9,21 @@ use silkroute_app::demo::{DemoOptions, DemoOrderOptions};
 use crate::support::{TestApp, assert_problem};
 
 async fn demo(app: &TestApp) -> String {
-    app.app
-        .generate_demo(
-            &DemoOptions {
-                sellers: 6,
-                products_per_seller: 6,
-                buyers: 300,
-                seed: 23,
-            },
-            |_, _, _| {},
-        )
-        .await
-        .expect("demo");
-    app.app
-        .generate_demo_orders(
-            &DemoOrderOptions {
-                orders: 2_400,
-                days: 400,
-                traffic_days: 30,
-                seed: 23,
-            },
-            |_, _, _| {},
-        )
-        .await
-        .expect("demo orders");
+    app.demo(
+        DemoOptions {
+            sellers: 6,
+            products_per_seller: 6,
+            buyers: 300,
+            seed: 23,
+        },
+        DemoOrderOptions {
+            orders: 2_400,
+            days: 400,
+            traffic_days: 30,
+            seed: 23,
+        },
+    )
+    .await;
     // The seller with the most paid orders over the year.
     let mut best = (String::new(), -1);
     let sellers = app.get("/api/v1/sellers?limit=50", Some(&app.admin)).await;

@@ -8,6 +8,7 @@ use axum::http::{Request, StatusCode, header};
 use chrono::{TimeZone, Utc};
 use http_body_util::BodyExt;
 use serde_json::Value;
+use silkroute_app::demo::{DemoOptions, DemoOrderOptions};
 use silkroute_app::{App, AppConfig, ManualClock, Role};
 use silkroute_store_tests::TestDatabase;
 use tower::ServiceExt;
@@ -198,6 +199,18 @@ impl TestApp {
             .await;
         assert_eq!(token.status, StatusCode::CREATED, "{:?}", token.body);
         (id, token.body["token"].as_str().expect("token").to_string())
+    }
+
+    /// The demo marketplace and its order history, as `silkroute demo` makes them, small.
+    pub async fn demo(&self, marketplace: DemoOptions, orders: DemoOrderOptions) {
+        self.app
+            .generate_demo(&marketplace, |_, _, _| {})
+            .await
+            .expect("demo");
+        self.app
+            .generate_demo_orders(&orders, |_, _, _| {})
+            .await
+            .expect("demo orders");
     }
 
     pub async fn finish(mut self) {

@@ -93,10 +93,11 @@ impl App {
         self.write_history(&mut batch, &mut report).await?;
         progress(report.rows);
         // The history reaches the seller's analytics at once.
-        if report.imported > 0
-            && let Some((first, last)) = self.store.imported_span(&seller).await?
-        {
-            self.rebuild_seller_days(&seller, first, last).await?;
+        if report.imported > 0 {
+            self.store.refresh_planner_statistics().await?;
+            if let Some((first, last)) = self.store.imported_span(&seller).await? {
+                self.rebuild_seller_days(&seller, first, last).await?;
+            }
         }
         Ok(report)
     }

@@ -33,6 +33,14 @@ pub fn migration_names() -> Vec<String> {
 
 pub(crate) use silkroute_store_sqlx::backend_error;
 
+/// An order's snapshot as its `body` column holds it here: JSON text, which PostgreSQL
+/// compresses itself once it is over 2 KB (TOAST).
+pub(crate) fn order_snapshot_column(
+    snapshot: &silkroute_domain::checkout::OrderSnapshot,
+) -> StoreResult<String> {
+    silkroute_store_sqlx::to_json(snapshot)
+}
+
 #[derive(Clone)]
 pub struct PostgresStore {
     pub(crate) pool: PgPool,
@@ -119,6 +127,21 @@ impl Store for PostgresStore {
             .execute(&self.pool)
             .await
             .map_err(backend_error)?;
+        Ok(())
+    }
+
+    async fn refresh_planner_statistics(&self) -> StoreResult<()> {
+        // Named, so that only this store's schema is sampled (tests share a database).
+        sqlx::query(
+            "ANALYZE orders, order_lines, order_events, payments, refunds, order_returns, \
+             storefront_events, imported_orders, stock_levels, rollup_sales, rollup_traffic, \
+             rollup_visitors, rollup_buyers, rollup_products, rollup_keywords, \
+             rollup_categories, rollup_category_visitors, rollup_keyword_searchers, \
+             rollup_recency",
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(backend_error)?;
         Ok(())
     }
 

@@ -36,6 +36,7 @@ macro_rules! analytics_store {
             $crate::rollup_industry_statements!();
             $crate::rollup_write_statements!();
             $crate::rollup_product_statements!();
+            $crate::rollup_stream_statements!();
 
             fn corrupt(what: impl ::std::fmt::Display) -> StoreError {
                 StoreError::Corrupt(what.to_string())
@@ -104,11 +105,7 @@ macro_rules! analytics_store {
                     &self,
                     stream: &str,
                 ) -> StoreResult<Option<DateTime<Utc>>> {
-                    ::sqlx::query_scalar("SELECT at FROM analytics_watermarks WHERE stream = $1")
-                        .bind(stream)
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(backend_error)
+                    streams::analytics_watermark(&self.pool, stream).await
                 }
 
                 async fn claim_rollup_lease(
@@ -117,103 +114,31 @@ macro_rules! analytics_store {
                     now: DateTime<Utc>,
                     until: DateTime<Utc>,
                 ) -> StoreResult<bool> {
-                    let mut tx = self.pool.begin().await.map_err(backend_error)?;
-                    ::sqlx::query(
-                        "DELETE FROM analytics_leases WHERE name = 'rollups' AND expires_at < $1",
-                    )
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?;
-                    let claimed = ::sqlx::query(
-                        "INSERT INTO analytics_leases (name, holder, expires_at) \
-                         VALUES ('rollups', $1, $2) ON CONFLICT (name) DO UPDATE \
-                         SET expires_at = excluded.expires_at \
-                         WHERE analytics_leases.holder = excluded.holder",
-                    )
-                    .bind(holder)
-                    .bind(until)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(backend_error)?
-                    .rows_affected();
-                    tx.commit().await.map_err(backend_error)?;
-                    Ok(claimed == 1)
+                    streams::claim_rollup_lease(&self.pool, holder, now, until).await
                 }
 
                 async fn release_rollup_lease(&self, holder: &str) -> StoreResult<()> {
-                    ::sqlx::query(
-                        "DELETE FROM analytics_leases WHERE name = 'rollups' AND holder = $1",
-                    )
-                    .bind(holder)
-                    .execute(&self.pool)
-                    .await
-                    .map_err(backend_error)?;
-                    Ok(())
+                    streams::release_rollup_lease(&self.pool, holder).await
                 }
 
                 async fn changed_orders(
                     &self,
                     since: DateTime<Utc>,
                 ) -> StoreResult<Vec<ChangedOrder>> {
-                    let rows = ::sqlx::query(
-                        "SELECT o.seller_id, o.created_at, p.captured_at, o.updated_at \
-                         FROM orders o JOIN payments p ON p.payment_id = o.payment_id \
-                         WHERE o.updated_at > $1",
-                    )
-                    .bind(since)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(backend_error)?;
-                    rows.iter()
-                        .map(|row| {
-                            Ok(ChangedOrder {
-                                seller_id: row.try_get(0).map_err(backend_error)?,
-                                placed_at: row.try_get(1).map_err(backend_error)?,
-                                paid_at: row.try_get(2).map_err(backend_error)?,
-                                updated_at: row.try_get(3).map_err(backend_error)?,
-                            })
-                        })
-                        .collect()
+                    streams::changed_orders(&self.pool, since).await
                 }
 
                 async fn changed_events(
                     &self,
                     since: DateTime<Utc>,
                 ) -> StoreResult<Vec<ChangedEvent>> {
-                    let rows = ::sqlx::query(
-                        "SELECT seller_id, at, received_at FROM storefront_events \
-                         WHERE received_at > $1",
-                    )
-                    .bind(since)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(backend_error)?;
-                    rows.iter()
-                        .map(|row| {
-                            Ok(ChangedEvent {
-                                seller_id: row.try_get(0).map_err(backend_error)?,
-                                at: row.try_get(1).map_err(backend_error)?,
-                                received_at: row.try_get(2).map_err(backend_error)?,
-                            })
-                        })
-                        .collect()
+                    streams::changed_events(&self.pool, since).await
                 }
 
                 async fn stream_heads(
                     &self,
                 ) -> StoreResult<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
-                    let orders: Option<DateTime<Utc>> =
-                        ::sqlx::query_scalar("SELECT MAX(updated_at) FROM orders")
-                            .fetch_one(&self.pool)
-                            .await
-                            .map_err(backend_error)?;
-                    let events: Option<DateTime<Utc>> =
-                        ::sqlx::query_scalar("SELECT MAX(received_at) FROM storefront_events")
-                            .fetch_one(&self.pool)
-                            .await
-                            .map_err(backend_error)?;
-                    Ok((orders, events))
+                    streams::stream_heads(&self.pool).await
                 }
 
                 async fn fact_span(

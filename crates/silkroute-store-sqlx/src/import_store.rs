@@ -2,6 +2,9 @@
 //! transaction, chunked under the backend's limit of bound parameters per statement.
 
 /// Expands to `impl OrderImportStore for $store` (the store must have a `pool` field).
+/// Each backend stores an order's snapshot its own way: `crate::order_snapshot_column` is the
+/// calling backend's.
+#[allow(clippy::crate_in_macro_def)]
 #[macro_export]
 macro_rules! order_import_store {
     (store: $store:ty, database: $database:ty, max_variables: $max_variables:expr) => {
@@ -104,7 +107,7 @@ macro_rules! order_import_store {
                 }
                 let mut bodies = Vec::with_capacity(import.orders.len());
                 for order in &import.orders {
-                    bodies.push($crate::to_json(&order.snapshot)?);
+                    bodies.push(crate::order_snapshot_column(&order.snapshot)?);
                 }
                 let orders: Vec<_> = import.orders.iter().zip(&bodies).collect();
                 for chunk in orders.chunks(rows_per_statement(22)) {
@@ -135,7 +138,7 @@ macro_rules! order_import_store {
                             .push_bind(o.refunded.minor())
                             .push_bind(o.seller_total.currency().as_str())
                             .push_bind(o.seller_total.minor())
-                            .push_bind(body.as_str())
+                            .push_bind(body)
                             .push_bind(o.created_at)
                             .push_bind(o.updated_at);
                     });

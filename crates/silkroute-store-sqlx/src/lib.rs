@@ -9,6 +9,7 @@ mod auth_store;
 mod catalog_store;
 mod fact_store;
 mod import_store;
+pub mod order_snapshot;
 mod order_store;
 mod order_writes;
 mod orders;
@@ -17,6 +18,7 @@ mod rollup_facts;
 mod rollup_industry;
 mod rollup_products;
 mod rollup_recency;
+mod rollup_streams;
 mod rollup_writes;
 mod stock_store;
 mod storefront_store;
@@ -59,6 +61,8 @@ where
     fn integer(&self, column: &str) -> StoreResult<i64>;
     fn time(&self, column: &str) -> StoreResult<DateTime<Utc>>;
     fn optional_time(&self, column: &str) -> StoreResult<Option<DateTime<Utc>>>;
+    /// A column's bytes whatever its declared type (a text column holding text or a blob).
+    fn bytes(&self, column: &str) -> StoreResult<Vec<u8>>;
 }
 
 impl<R> RecordRow for R
@@ -68,6 +72,7 @@ where
     for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
     for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
     for<'r> DateTime<Utc>: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> Vec<u8>: Decode<'r, R::Database> + Type<R::Database>,
     R::Database: Database,
 {
     fn text(&self, column: &str) -> StoreResult<String> {
@@ -88,6 +93,10 @@ where
 
     fn optional_time(&self, column: &str) -> StoreResult<Option<DateTime<Utc>>> {
         self.try_get(column).map_err(backend_error)
+    }
+
+    fn bytes(&self, column: &str) -> StoreResult<Vec<u8>> {
+        self.try_get_unchecked(column).map_err(backend_error)
     }
 }
 

@@ -4,6 +4,9 @@
 //! Expanded by `order_store!` inside each backend with its connection type.
 
 /// Expands to a module `order_writes` of statement functions over `$conn`.
+/// Each backend stores an order's snapshot its own way: `crate::order_snapshot_column` is the
+/// calling backend's.
+#[allow(clippy::crate_in_macro_def)]
 #[macro_export]
 macro_rules! order_writes {
     (connection: $conn:ty) => {
@@ -276,7 +279,7 @@ macro_rules! order_writes {
             .bind(order.refunded.minor())
             .bind(order.seller_total.currency().as_str())
             .bind(order.seller_total.minor())
-            .bind(json(&order.snapshot)?)
+            .bind(crate::order_snapshot_column(&order.snapshot)?)
             .bind(order.created_at)
             .bind(order.updated_at)
             .execute(&mut *tx)

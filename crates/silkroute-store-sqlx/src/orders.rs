@@ -151,7 +151,7 @@ where
         refunded: amount("refunded_minor")?,
         seller_total: Money::from_minor(row.integer("seller_total_minor")?, seller_currency),
         lines: Vec::new(),
-        snapshot: serde_json::from_str(&row.text("body")?).map_err(|e| corrupt("order body", e))?,
+        snapshot: crate::order_snapshot::decode(&row.bytes("body")?)?,
         created_at: row.time("created_at")?,
         updated_at: row.time("updated_at")?,
     })

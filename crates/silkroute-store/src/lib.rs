@@ -371,4 +371,8 @@ pub trait Store:
     async fn migrate(&self) -> StoreResult<Vec<String>>;
     async fn ping(&self) -> StoreResult<()>;
     async fn row_counts(&self) -> StoreResult<RowCounts>;
+    /// After a bulk load (demo, order history import, rollup rebuild): brings the query
+    /// planner's statistics up to date where the backend needs them. PostgreSQL without them
+    /// (autovacuum off, or not yet run) plans the refresh's stream reads as full scans.
+    async fn refresh_planner_statistics(&self) -> StoreResult<()>;
 }

@@ -193,6 +193,8 @@ impl App {
         for scope in &scopes {
             self.store.rebuild_recency(&scope.id).await?;
         }
+        // Every rollup row is new: plans made on the statistics of none would scan them.
+        self.store.refresh_planner_statistics().await?;
         progress(total, total);
         let marks: Vec<(&str, DateTime<Utc>)> =
             [(ORDER_STREAM, order_head), (EVENT_STREAM, event_head)]

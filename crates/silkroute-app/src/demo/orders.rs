@@ -190,6 +190,7 @@ impl App {
             .await
             .map_err(|e| AppError::Unavailable(format!("demo generator stopped: {e}")))??;
         self.store.import_stock(&[], &levels).await?;
+        self.store.refresh_planner_statistics().await?;
         progress("stock", levels.len() as u64, levels.len() as u64);
         Ok(report)
     }

@@ -25,6 +25,35 @@ pub struct RebuildReport {
     pub rows: usize,
 }
 
+/// Rollup rows gathered for writing: few, large transactions (a commit's fsync per small
+/// seller would dominate).
+#[derive(Default)]
+struct Pending {
+    rows: Vec<(String, DayRollups)>,
+    count: usize,
+}
+
+impl Pending {
+    /// Adds a scope's finished rows, writing all gathered once there are enough; returns how
+    /// many rows it added.
+    async fn add(&mut self, app: &App, scope: &str, rows: DayRollups) -> AppResult<usize> {
+        let added = row_count(&rows);
+        self.count += added;
+        self.rows.push((scope.to_string(), rows));
+        if self.count >= REBUILD_ROWS_PER_WRITE {
+            self.write(app).await?;
+        }
+        Ok(added)
+    }
+
+    async fn write(&mut self, app: &App) -> AppResult<()> {
+        app.store.insert_rollups(&self.rows).await?;
+        self.rows.clear();
+        self.count = 0;
+        Ok(())
+    }
+}
+
 impl App {
     /// Throws every rollup away and builds them again from the facts: after a change to how
     /// rollups are made, a seller's new time zone, or to prove the incremental path right.
@@ -84,8 +113,7 @@ impl App {
         let facts_per_load = self.config.rebuild_facts_per_load.max(1);
         let mut report = RebuildReport::default();
         let total = scopes.len();
-        let mut pending: Vec<(String, DayRollups)> = Vec::new();
-        let mut pending_rows = 0;
+        let mut pending = Pending::default();
         for (done, scope) in scopes.iter().enumerate() {
             progress(done, total);
             // Keep the lease while the rebuild runs (a scope takes far less than its term).
@@ -148,7 +176,9 @@ impl App {
                     to = from + window;
                 }
                 let orders = self.store.rollup_orders(seller, from, to, true).await?;
-                let events = self.store.rollup_events(seller, from, to).await?;
+                let mut events = self.store.rollup_events(seller, from, to).await?;
+                // A search is followed by the views after it: events go in in time order.
+                events.sort_by_key(|event| event.at);
                 for order in &orders {
                     builder.add_order(order);
                 }
@@ -162,34 +192,22 @@ impl App {
                 from = to;
                 window = (window * 2).min(ceiling);
                 if from < end {
-                    let cutoff = local_day(scope.zone, from);
+                    // The day before the window's end stays open too: a session that crosses
+                    // midnight there (a search, then a view) is whole when its day is written,
+                    // wherever the window happened to end.
+                    let cutoff = local_day(scope.zone, from - Duration::days(1));
                     let mut rows = builder.drain_before(cutoff);
                     (rows.categories, rows.category_visitors) = industry.drain_before(cutoff);
-                    report.rows += row_count(&rows);
-                    pending_rows += row_count(&rows);
-                    pending.push((scope.id.clone(), rows));
-                }
-                if pending_rows >= REBUILD_ROWS_PER_WRITE {
-                    self.store.insert_rollups(&pending).await?;
-                    pending.clear();
-                    pending_rows = 0;
+                    report.rows += pending.add(self, &scope.id, rows).await?;
                 }
             }
             let mut rows = builder.finish();
             if scope.seller_id.is_none() {
                 (rows.categories, rows.category_visitors, rows.searchers) = industry.finish();
             }
-            report.rows += row_count(&rows);
-            pending_rows += row_count(&rows);
-            pending.push((scope.id.clone(), rows));
-            // Few, large transactions: a commit's fsync per small seller would dominate.
-            if pending_rows >= REBUILD_ROWS_PER_WRITE {
-                self.store.insert_rollups(&pending).await?;
-                pending.clear();
-                pending_rows = 0;
-            }
+            report.rows += pending.add(self, &scope.id, rows).await?;
         }
-        self.store.insert_rollups(&pending).await?;
+        pending.write(self).await?;
         for scope in &scopes {
             self.store.rebuild_recency(&scope.id).await?;
         }

@@ -291,10 +291,12 @@ impl App {
             .store
             .rollup_orders(scope.seller_id.as_ref(), from, to, false)
             .await?;
-        let events = self
+        let mut events = self
             .store
             .rollup_events(scope.seller_id.as_ref(), from, to)
             .await?;
+        // A search is followed by the views after it: events go in in time order.
+        events.sort_by_key(|event| event.at);
         let mut builder = RollupBuilder::new(scope.zone, &settlement(scope), first..=last);
         for order in &orders {
             builder.add_order(order);

@@ -1,6 +1,10 @@
 //! Building every rollup again from the facts (`silkroute analytics rebuild`, and a refresh
-//! that finds none): scope by scope, each scope's facts loaded in windows no larger than
-//! `AppConfig::rebuild_facts_per_load`, so that memory stays bounded at any size of history.
+//! that finds none): one pass over the history in windows of at most
+//! `AppConfig::rebuild_facts_per_load` facts, each window's facts feeding the platform's builder
+//! and their seller's, so that memory stays bounded at any size of history and every fact is
+//! read once, in the order it was stored.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
@@ -20,9 +24,18 @@ const REBUILD_ROWS_PER_WRITE: usize = 250_000;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RebuildReport {
+    /// Scopes that got rows (the platform and every seller with facts).
     pub scopes: usize,
+    /// Days from the first fact to the last (UTC).
     pub days: usize,
     pub rows: usize,
+}
+
+/// A scope's builder during a rebuild, and the rows it has written so far.
+struct ScopeBuild {
+    scope: Scope,
+    builder: RollupBuilder,
+    rows: usize,
 }
 
 /// Rollup rows gathered for writing: few, large transactions (a commit's fsync per small
@@ -85,11 +98,172 @@ impl App {
         // during the rebuild, or commits late, is refreshed after it.
         let (order_head, event_head) = self.store.stream_heads().await?;
         let settled = self.settled_before();
-        let (order_head, event_head) = (
+        let heads = (
             order_head.map(|at| at.min(settled)),
             event_head.map(|at| at.min(settled)),
         );
         self.store.clear_rollups().await?;
+        let scopes = self.rollup_scopes().await?;
+        let span = self.store.fact_span(None).await?;
+        let mut imported = Vec::new();
+        for scope in &scopes {
+            if let Some(seller) = &scope.seller_id
+                && let Some(days) = self.store.imported_span(seller).await?
+            {
+                imported.push((seller.clone(), days));
+            }
+        }
+        let fact_days = span.map(|s| (local_day(Tz::UTC, s.first), local_day(Tz::UTC, s.last)));
+        let Some((first_day, last_day)) = fact_days
+            .into_iter()
+            .chain(imported.iter().map(|(_, days)| *days))
+            .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
+        else {
+            self.finish_rebuild(&scopes, &mut Pending::default(), heads)
+                .await?;
+            return Ok(RebuildReport::default());
+        };
+        // Every builder takes the whole span, a day wider either side for the sellers' own
+        // time zones: the range only filters, and every fact lies inside it.
+        let days = (first_day - Duration::days(1))..=(last_day + Duration::days(1));
+        let mut builds: Vec<ScopeBuild> = scopes
+            .iter()
+            .map(|scope| ScopeBuild {
+                builder: RollupBuilder::new(scope.zone, &settlement(scope), days.clone()),
+                scope: scope.clone(),
+                rows: 0,
+            })
+            .collect();
+        let by_seller: HashMap<String, usize> = builds
+            .iter()
+            .enumerate()
+            .filter_map(|(i, build)| Some((build.scope.seller_id.as_ref()?.to_string(), i)))
+            .collect();
+        for (seller, (first, last)) in &imported {
+            let sales = self.store.rollup_imported(seller, *first, *last).await?;
+            if let Some(&i) = by_seller.get(seller.as_str()) {
+                for sale in &sales {
+                    builds[i].builder.add_imported(sale);
+                }
+            }
+        }
+        let mut industry = IndustryBuilder::new(Tz::UTC, days.clone());
+        let mut pending = Pending::default();
+        let total_days = (last_day - first_day).num_days() as usize + 1;
+        let mut report = RebuildReport {
+            days: total_days,
+            ..RebuildReport::default()
+        };
+        // One pass over the history, a month at a time (less when a month holds more facts
+        // than a load may: the window halves until it fits or is a day, and grows back after):
+        // each window's facts go to the platform and to their seller. A pass per seller would
+        // read the tables once per seller, at random, where this reads them once, in order.
+        let (start, end) = match fact_days {
+            Some((first, last)) => day_span(Tz::UTC, first, last),
+            None => (Default::default(), Default::default()),
+        };
+        let facts_per_load = self.config.rebuild_facts_per_load.max(1);
+        let ceiling = Duration::days(REBUILD_WINDOW_DAYS);
+        let (mut from, mut window) = (start, ceiling);
+        while from < end {
+            progress(
+                ((from - start).num_days() as usize).min(total_days),
+                total_days,
+            );
+            // Keep the lease while the rebuild runs (a window takes far less than its term).
+            if !self.claim_rollup_lease().await? {
+                return Err(AppError::Conflict(
+                    "lost the lease on the analytics rollups during a rebuild".into(),
+                ));
+            }
+            let mut to = (from + window).min(end);
+            while to - from > Duration::days(1)
+                && self.store.count_facts(None, from, to).await? > facts_per_load
+            {
+                window = ((to - from) / 2).max(Duration::days(1));
+                to = from + window;
+            }
+            let orders = self.store.rollup_orders(None, from, to, true).await?;
+            let mut events = self.store.rollup_events(None, from, to).await?;
+            // A search is followed by the views after it: events go in in time order.
+            events.sort_by_key(|event| event.at);
+            for order in &orders {
+                builds[0].builder.add_order(order);
+                if let Some(&i) = by_seller.get(&order.seller_id) {
+                    builds[i].builder.add_order(order);
+                }
+            }
+            for event in &events {
+                builds[0].builder.add_event(event);
+                if let Some(&i) = event.seller_id.as_ref().and_then(|s| by_seller.get(s)) {
+                    builds[i].builder.add_event(event);
+                }
+            }
+            self.add_industry_facts(&mut industry, &orders, &events)
+                .await?;
+            drop((orders, events));
+            from = to;
+            window = (window * 2).min(ceiling);
+            if from < end {
+                // The day before the window's end stays open too: a session that crosses
+                // midnight there (a search, then a view) is whole when its day is written,
+                // wherever the window happened to end.
+                for build in &mut builds {
+                    let cutoff = local_day(build.scope.zone, from - Duration::days(1));
+                    let mut rows = build.builder.drain_before(cutoff);
+                    if build.scope.seller_id.is_none() {
+                        (rows.categories, rows.category_visitors) = industry.drain_before(cutoff);
+                    }
+                    build.rows += pending.add(self, &build.scope.id, rows).await?;
+                }
+            }
+        }
+        for build in builds {
+            let mut rows = build.builder.finish();
+            if build.scope.seller_id.is_none() {
+                (rows.categories, rows.category_visitors, rows.searchers) = industry.finish();
+                industry = IndustryBuilder::new(Tz::UTC, days.clone());
+            }
+            let rows = build.rows + pending.add(self, &build.scope.id, rows).await?;
+            report.rows += rows;
+            report.scopes += usize::from(rows > 0);
+        }
+        self.finish_rebuild(&scopes, &mut pending, heads).await?;
+        progress(total_days, total_days);
+        Ok(report)
+    }
+    /// Writes the rows still gathered and the recency rows, refreshes the planner's
+    /// statistics, and marks the streams as read up to the heads taken before the rebuild.
+    async fn finish_rebuild(
+        &self,
+        scopes: &[Scope],
+        pending: &mut Pending,
+        (order_head, event_head): (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    ) -> AppResult<()> {
+        pending.write(self).await?;
+        for scope in scopes {
+            self.store.rebuild_recency(&scope.id).await?;
+        }
+        // Every rollup row is new: plans made on the statistics of none would scan them.
+        self.store.refresh_planner_statistics().await?;
+        let marks: Vec<(&str, DateTime<Utc>)> =
+            [(ORDER_STREAM, order_head), (EVENT_STREAM, event_head)]
+                .into_iter()
+                .filter_map(|(stream, head)| head.map(|at| (stream, at)))
+                .collect();
+        // With no facts at all, mark the streams as read from now, so that the next refresh
+        // does not rebuild again.
+        let marks = if marks.is_empty() {
+            vec![(ORDER_STREAM, self.now()), (EVENT_STREAM, self.now())]
+        } else {
+            marks
+        };
+        self.store.set_analytics_watermarks(&marks).await?;
+        Ok(())
+    }
+
+    /// The platform, then every seller.
+    async fn rollup_scopes(&self) -> AppResult<Vec<Scope>> {
         let mut scopes = vec![Scope::platform()];
         let mut page = PageRequest {
             after: None,
@@ -107,126 +281,8 @@ impl App {
             }
             match sellers.next_cursor {
                 Some(cursor) => page.after = Some(cursor),
-                None => break,
+                None => return Ok(scopes),
             }
         }
-        let facts_per_load = self.config.rebuild_facts_per_load.max(1);
-        let mut report = RebuildReport::default();
-        let total = scopes.len();
-        let mut pending = Pending::default();
-        for (done, scope) in scopes.iter().enumerate() {
-            progress(done, total);
-            // Keep the lease while the rebuild runs (a scope takes far less than its term).
-            if !self.claim_rollup_lease().await? {
-                return Err(AppError::Conflict(
-                    "lost the lease on the analytics rollups during a rebuild".into(),
-                ));
-            }
-            let span = self.store.fact_span(scope.seller_id.as_ref()).await?;
-            let imported = match &scope.seller_id {
-                Some(seller) => self.store.imported_span(seller).await?,
-                None => None,
-            };
-            let days = span
-                .map(|s| {
-                    (
-                        local_day(scope.zone, s.first),
-                        local_day(scope.zone, s.last),
-                    )
-                })
-                .into_iter()
-                .chain(imported)
-                .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
-            let Some((first_day, last_day)) = days else {
-                continue;
-            };
-            report.scopes += 1;
-            report.days += (last_day - first_day).num_days() as usize + 1;
-            // Each fact is read once — orders by when they were placed, events by when they
-            // happened — a month at a time, into one builder whose rows merge across months.
-            let mut builder =
-                RollupBuilder::new(scope.zone, &settlement(scope), first_day..=last_day);
-            let mut industry = IndustryBuilder::new(Tz::UTC, first_day..=last_day);
-            if let Some(seller) = &scope.seller_id {
-                for sale in self
-                    .store
-                    .rollup_imported(seller, first_day, last_day)
-                    .await?
-                {
-                    builder.add_imported(&sale);
-                }
-            }
-            let (mut from, end) = day_span(scope.zone, first_day, last_day);
-            // A seller's whole history is one load and the platform's a month, unless that
-            // holds more facts than a load may: then the window halves until it fits (or is a
-            // day), and grows again after. Finished days are written as it goes.
-            let ceiling = if scope.seller_id.is_some() {
-                end - from
-            } else {
-                Duration::days(REBUILD_WINDOW_DAYS)
-            };
-            let mut window = ceiling;
-            while from < end {
-                let seller = scope.seller_id.as_ref();
-                let mut to = (from + window).min(end);
-                while to - from > Duration::days(1)
-                    && self.store.count_facts(seller, from, to).await? > facts_per_load
-                {
-                    window = ((to - from) / 2).max(Duration::days(1));
-                    to = from + window;
-                }
-                let orders = self.store.rollup_orders(seller, from, to, true).await?;
-                let mut events = self.store.rollup_events(seller, from, to).await?;
-                // A search is followed by the views after it: events go in in time order.
-                events.sort_by_key(|event| event.at);
-                for order in &orders {
-                    builder.add_order(order);
-                }
-                for event in &events {
-                    builder.add_event(event);
-                }
-                if seller.is_none() {
-                    self.add_industry_facts(&mut industry, &orders, &events)
-                        .await?;
-                }
-                from = to;
-                window = (window * 2).min(ceiling);
-                if from < end {
-                    // The day before the window's end stays open too: a session that crosses
-                    // midnight there (a search, then a view) is whole when its day is written,
-                    // wherever the window happened to end.
-                    let cutoff = local_day(scope.zone, from - Duration::days(1));
-                    let mut rows = builder.drain_before(cutoff);
-                    (rows.categories, rows.category_visitors) = industry.drain_before(cutoff);
-                    report.rows += pending.add(self, &scope.id, rows).await?;
-                }
-            }
-            let mut rows = builder.finish();
-            if scope.seller_id.is_none() {
-                (rows.categories, rows.category_visitors, rows.searchers) = industry.finish();
-            }
-            report.rows += pending.add(self, &scope.id, rows).await?;
-        }
-        pending.write(self).await?;
-        for scope in &scopes {
-            self.store.rebuild_recency(&scope.id).await?;
-        }
-        // Every rollup row is new: plans made on the statistics of none would scan them.
-        self.store.refresh_planner_statistics().await?;
-        progress(total, total);
-        let marks: Vec<(&str, DateTime<Utc>)> =
-            [(ORDER_STREAM, order_head), (EVENT_STREAM, event_head)]
-                .into_iter()
-                .filter_map(|(stream, head)| head.map(|at| (stream, at)))
-                .collect();
-        // With no facts at all, mark the streams as read from now, so that the next refresh
-        // does not rebuild again.
-        let marks = if marks.is_empty() {
-            vec![(ORDER_STREAM, self.now()), (EVENT_STREAM, self.now())]
-        } else {
-            marks
-        };
-        self.store.set_analytics_watermarks(&marks).await?;
-        Ok(report)
     }
 }

@@ -21,7 +21,7 @@ pub(super) async fn analytics(
     match command {
         AnalyticsCommand::Rebuild => {
             let bar = progress_bar(json);
-            bar.set_message("scopes");
+            bar.set_message("days");
             let report = app
                 .rebuild_analytics(&mut |done, total| {
                     bar.set_length(total as u64);

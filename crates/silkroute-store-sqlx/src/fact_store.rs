@@ -94,13 +94,18 @@ macro_rules! fact_store {
                     after: &str,
                     limit: i64,
                 ) -> StoreResult<Vec<ImportedFactRow>> {
+                    // Seller ids hold no '/': the cursor's first one ends the seller. Compared as
+                    // a pair, the page is a range of the key; compared as one concatenated
+                    // string, every page was a scan and a sort of the whole table.
+                    let (seller, external) = after.split_once('/').unwrap_or((after, ""));
                     let rows = ::sqlx::query(
                         "SELECT seller_id, external_id, buyer_reference, buyer_country, \
                          ordered_on, currency, amount_minor, quantity, sku FROM imported_orders \
-                         WHERE seller_id || '/' || external_id > $1 \
-                         ORDER BY seller_id || '/' || external_id LIMIT $2",
+                         WHERE (seller_id, external_id) > ($1, $2) \
+                         ORDER BY seller_id, external_id LIMIT $3",
                     )
-                    .bind(after)
+                    .bind(seller)
+                    .bind(external)
                     .bind(limit)
                     .fetch_all(&self.pool)
                     .await

@@ -15,6 +15,7 @@ use silkroute_domain::identifiers::Gtin;
 use silkroute_domain::ids::{BuyerId, ProductId, SellerId, TokenId};
 use silkroute_domain::market::{embedded_rule_files, parse_rule_file};
 use silkroute_domain::money::Money;
+use silkroute_domain::order_history::ImportedOrder;
 use silkroute_domain::party::{BusinessModel, Buyer, BuyerKind, Seller};
 use silkroute_store::{
     IdempotencyClaim, IdempotentResponse, PageRequest, ProductFilter, Store, StoreError,
@@ -110,6 +111,7 @@ pub async fn run(store: Arc<dyn Store>) {
     fx_rates(&*store).await;
     market_rules(&*store).await;
     parties(&*store).await;
+    imported_history(&*store).await;
     catalog(&*store).await;
     tokens(&*store).await;
     idempotency(&*store).await;
@@ -200,6 +202,56 @@ async fn market_rules(store: &dyn Store) {
     stored.sort_by_key(key);
     expected.sort_by_key(key);
     assert_eq!(stored, expected);
+}
+
+/// Imported history is written once per external id, and the facts export pages through it by
+/// seller and external id whatever characters the ids hold (a '/' too, the cursor's separator).
+async fn imported_history(store: &dyn Store) {
+    let sellers = [seller(1, "CN", "CNY"), seller(2, "CN", "CNY")];
+    let orders: Vec<ImportedOrder> = sellers
+        .iter()
+        .flat_map(|seller| {
+            ["A-1", "A/2", "A.3", "B", "a", "A"].map(|external| ImportedOrder {
+                seller_id: seller.id.clone(),
+                external_id: external.to_string(),
+                buyer_reference: format!("buyer {external}"),
+                buyer_country: CountryCode::parse("DE").expect("country"),
+                ordered_on: date("2025-03-01"),
+                amount: Money::from_minor(1_999, CurrencyCode::EUR),
+                quantity: 2,
+                sku: None,
+            })
+        })
+        .collect();
+    let new = store
+        .import_order_history(&orders, at(3))
+        .await
+        .expect("import");
+    assert_eq!(new, 12);
+    let again = store
+        .import_order_history(&orders[..3], at(4))
+        .await
+        .expect("import again");
+    assert_eq!(again, 0, "an external id is imported once");
+    let whole = store.imported_facts("", 100).await.expect("all at once");
+    assert_eq!(whole.len(), 12);
+    let (mut paged, mut after) = (Vec::new(), String::new());
+    loop {
+        let page = store.imported_facts(&after, 5).await.expect("page");
+        let Some(last) = page.last() else { break };
+        after = format!("{}/{}", last.seller_id, last.external_id);
+        paged.extend(page);
+    }
+    let keys = |rows: &[silkroute_store::ImportedFactRow]| -> Vec<(String, String)> {
+        rows.iter()
+            .map(|row| (row.seller_id.clone(), row.external_id.clone()))
+            .collect()
+    };
+    assert_eq!(
+        keys(&paged),
+        keys(&whole),
+        "pages of five, in order, none twice"
+    );
 }
 
 async fn parties(store: &dyn Store) {

@@ -95,6 +95,12 @@ pub struct AnalyticsReport {
     pub overview_seller_365d: Distribution,
     /// Daily `paid_amount` series of a random seller, the last 30 days.
     pub series_seller_30d: Distribution,
+    /// Breakdown by traffic source of a random seller, the last 30 days.
+    pub sources_seller_30d: Distribution,
+    /// The platform's breakdown by traffic source, the last 30 days.
+    pub sources_platform_30d: Distribution,
+    /// The product table of a random seller, the last 30 days.
+    pub products_seller_30d: Distribution,
     /// `refresh_analytics` alone with nothing new since the last: every request above starts
     /// with it.
     pub refresh_idle: Distribution,
@@ -228,6 +234,9 @@ pub async fn analytics(app: App, options: &AnalyticsOptions) -> anyhow::Result<A
         platform_30d,
         seller_365d,
         series_30d,
+        sources_30d,
+        platform_sources_30d,
+        products_30d,
         refresh,
         platform_paid_orders_30d,
     } = queries::measure(&app, options, &progress).await?;
@@ -264,6 +273,9 @@ pub async fn analytics(app: App, options: &AnalyticsOptions) -> anyhow::Result<A
         overview_platform_30d: platform_30d,
         overview_seller_365d: seller_365d,
         series_seller_30d: series_30d,
+        sources_seller_30d: sources_30d,
+        sources_platform_30d: platform_sources_30d,
+        products_seller_30d: products_30d,
         refresh_idle: refresh,
         platform_paid_orders_30d,
         overview_p50_target_ms: OVERVIEW_P50_TARGET_MS,
@@ -431,6 +443,9 @@ pub fn print_analytics(report: &AnalyticsReport) {
         ("overview, platform, 30 d", &report.overview_platform_30d),
         ("overview, seller, 365 d", &report.overview_seller_365d),
         ("series, seller, 30 d, day", &report.series_seller_30d),
+        ("by source, seller, 30 d", &report.sources_seller_30d),
+        ("by source, platform, 30 d", &report.sources_platform_30d),
+        ("products, seller, 30 d", &report.products_seller_30d),
         ("refresh, nothing new", &report.refresh_idle),
     ] {
         println!(

@@ -139,6 +139,9 @@ fn bench_analytics_seeds_rebuilds_exports_and_times_the_overview() {
         "overview_platform_30d",
         "overview_seller_365d",
         "series_seller_30d",
+        "sources_seller_30d",
+        "sources_platform_30d",
+        "products_seller_30d",
     ] {
         assert_eq!(report[kind]["requests"], 20, "{kind}: {report}");
         for figure in ["p50_ms", "p95_ms", "p99_ms", "max_ms"] {

@@ -57,6 +57,9 @@ pub(super) struct QueryFigures {
     pub platform_30d: Distribution,
     pub seller_365d: Distribution,
     pub series_30d: Distribution,
+    pub sources_30d: Distribution,
+    pub platform_sources_30d: Distribution,
+    pub products_30d: Distribution,
     pub refresh: Distribution,
     pub platform_paid_orders_30d: i64,
 }
@@ -67,6 +70,11 @@ enum Kind {
     PlatformOverview30,
     SellerOverview365,
     SellerSeries30,
+    /// Visitors, buyers and paid amount per traffic source (distinct counts per source).
+    SellerSources30,
+    PlatformSources30,
+    /// The product table of the seller center (every product's funnel, margin and diagnosis).
+    SellerProducts30,
     /// The rollup refresh alone, with nothing new: what every request above pays first.
     Refresh,
 }
@@ -78,6 +86,9 @@ impl Kind {
             Kind::PlatformOverview30 => "overview, platform, 30 d",
             Kind::SellerOverview365 => "overview, seller, 365 d",
             Kind::SellerSeries30 => "series, seller, 30 d",
+            Kind::SellerSources30 => "by source, seller, 30 d",
+            Kind::PlatformSources30 => "by source, platform, 30 d",
+            Kind::SellerProducts30 => "products, seller, 30 d",
             Kind::Refresh => "refresh, nothing new",
         }
     }
@@ -104,12 +115,18 @@ pub(super) async fn measure(
     let platform_30d = runner.run(Kind::PlatformOverview30).await?;
     let seller_365d = runner.run(Kind::SellerOverview365).await?;
     let series_30d = runner.run(Kind::SellerSeries30).await?;
+    let sources_30d = runner.run(Kind::SellerSources30).await?;
+    let platform_sources_30d = runner.run(Kind::PlatformSources30).await?;
+    let products_30d = runner.run(Kind::SellerProducts30).await?;
     let refresh = runner.run(Kind::Refresh).await?;
     Ok(QueryFigures {
         seller_30d,
         platform_30d,
         seller_365d,
         series_30d,
+        sources_30d,
+        platform_sources_30d,
+        products_30d,
         refresh,
         platform_paid_orders_30d: runner.platform_paid_orders,
     })
@@ -200,11 +217,14 @@ impl Runner<'_> {
                 app.refresh_analytics().await.map_err(app_error)?;
                 return Ok(());
             }
-            Kind::SellerOverview30 | Kind::SellerSeries30 => AnalyticsQuery {
+            Kind::SellerOverview30
+            | Kind::SellerSeries30
+            | Kind::SellerSources30
+            | Kind::SellerProducts30 => AnalyticsQuery {
                 seller: Some(seller),
                 ..AnalyticsQuery::default()
             },
-            Kind::PlatformOverview30 => AnalyticsQuery::default(),
+            Kind::PlatformOverview30 | Kind::PlatformSources30 => AnalyticsQuery::default(),
             Kind::SellerOverview365 => AnalyticsQuery {
                 // The last 365 days: `to` defaults to today in the seller's time zone.
                 from: Some((app.now().date_naive() - chrono::Duration::days(364)).to_string()),
@@ -221,6 +241,14 @@ impl Runner<'_> {
                 app.store_series(&resolved, Some("paid_amount"), Some("day"))
                     .await
                     .map_err(app_error)?;
+            }
+            Kind::SellerSources30 | Kind::PlatformSources30 => {
+                app.store_breakdown(&resolved, Some("source"))
+                    .await
+                    .map_err(app_error)?;
+            }
+            Kind::SellerProducts30 => {
+                app.product_analysis(&resolved).await.map_err(app_error)?;
             }
             Kind::PlatformOverview30 => {
                 let overview = app.store_overview(&resolved).await.map_err(app_error)?;

@@ -24,13 +24,54 @@ macro_rules! rollup_recency_statements {
             }
 
             /// One distinct count: its name, the rollup it reads, the person column, which
-            /// kind of person it is (for `rollup_touched`) and when a row counts as active.
+            /// kind of person it is (for `rollup_touched`), when a row counts as active, and
+            /// whether the rollup has the traffic source and device to count people by.
             struct Measure {
                 name: &'static str,
                 table: &'static str,
                 person: &'static str,
                 kind: &'static str,
                 active: &'static str,
+                traffic: bool,
+            }
+
+            /// What a count is split by, kept in the `market` column: all markets (`'*'`), the
+            /// market, or — for visitors, under the measure name with `@source`/`@device` — the
+            /// traffic source or the device, whose breakdowns otherwise need a distinct scan
+            /// of every visitor-day in the period.
+            #[derive(Clone, Copy)]
+            enum Split {
+                All,
+                Market,
+                Source,
+                Device,
+            }
+
+            impl Split {
+                fn column(self) -> &'static str {
+                    match self {
+                        Split::All => "'*'",
+                        Split::Market => "r.market",
+                        Split::Source => "r.source",
+                        Split::Device => "r.device",
+                    }
+                }
+
+                fn suffix(self) -> &'static str {
+                    match self {
+                        Split::All | Split::Market => "",
+                        Split::Source => "@source",
+                        Split::Device => "@device",
+                    }
+                }
+
+                fn of(measure: &Measure) -> &'static [Split] {
+                    if measure.traffic {
+                        &[Split::All, Split::Market, Split::Source, Split::Device]
+                    } else {
+                        &[Split::All, Split::Market]
+                    }
+                }
             }
 
             const MEASURES: [Measure; 4] = [
@@ -40,6 +81,7 @@ macro_rules! rollup_recency_statements {
                     person: "visitor_id",
                     kind: "visitor",
                     active: "1 = 1",
+                    traffic: true,
                 },
                 Measure {
                     name: "carting",
@@ -47,6 +89,7 @@ macro_rules! rollup_recency_statements {
                     person: "visitor_id",
                     kind: "visitor",
                     active: "r.carted = 1",
+                    traffic: true,
                 },
                 Measure {
                     name: "ordering",
@@ -54,6 +97,7 @@ macro_rules! rollup_recency_statements {
                     person: "buyer_id",
                     kind: "buyer",
                     active: "r.placed > 0",
+                    traffic: false,
                 },
                 Measure {
                     name: "paying",
@@ -61,6 +105,7 @@ macro_rules! rollup_recency_statements {
                     person: "buyer_id",
                     kind: "buyer",
                     active: "r.paid > 0",
+                    traffic: false,
                 },
             ];
 
@@ -71,8 +116,8 @@ macro_rules! rollup_recency_statements {
             /// `$2` [`never`], `$3` the sign, and for `touched`, `$4`/`$5` the replaced days —
             /// then only the touched people's days from `$4` on that a replacement can change:
             /// those in `[$4, $5]` and each one's first after `$5`.
-            fn contributions(measure: &Measure, by_market: bool, touched: bool) -> String {
-                let market = if by_market { "r.market" } else { "'*'" };
+            fn contributions(measure: &Measure, split: Split, touched: bool) -> String {
+                let market = split.column();
                 let (join, range) = if touched {
                     (
                         format!(
@@ -85,7 +130,7 @@ macro_rules! rollup_recency_statements {
                     (String::new(), "1 = 1")
                 };
                 format!(
-                    "SELECT $1, '{name}', x.market, x.day, x.week, x.month, x.previous, \
+                    "SELECT $1, '{name}{suffix}', x.market, x.day, x.week, x.month, x.previous, \
                      CAST(COUNT(*) AS BIGINT) * $3 FROM (\
                        SELECT a.market, a.day, a.week, a.month, COALESCE(LAG(a.day) OVER \
                          (PARTITION BY a.id, a.market ORDER BY a.day), $2) AS previous FROM (\
@@ -95,6 +140,7 @@ macro_rules! rollup_recency_statements {
                      WHERE {range} \
                      GROUP BY x.market, x.day, x.week, x.month, x.previous",
                     name = measure.name,
+                    suffix = split.suffix(),
                     person = measure.person,
                     table = measure.table,
                     active = measure.active,
@@ -114,11 +160,11 @@ macro_rules! rollup_recency_statements {
                 sign: i64,
             ) -> StoreResult<()> {
                 for measure in &MEASURES {
-                    for by_market in [false, true] {
+                    for split in Split::of(measure) {
                         let sql = format!(
                             "{COLUMNS}{} ON CONFLICT (scope, measure, market, day, previous) \
                              DO UPDATE SET people = rollup_recency.people + excluded.people",
-                            contributions(measure, by_market, true)
+                            contributions(measure, *split, true)
                         );
                         ::sqlx::query(AssertSqlSafe(sql))
                             .bind(scope)
@@ -206,9 +252,8 @@ macro_rules! rollup_recency_statements {
                     .await
                     .map_err(backend_error)?;
                 for measure in &MEASURES {
-                    for by_market in [false, true] {
-                        let sql =
-                            format!("{COLUMNS}{}", contributions(measure, by_market, false));
+                    for split in Split::of(measure) {
+                        let sql = format!("{COLUMNS}{}", contributions(measure, *split, false));
                         ::sqlx::query(AssertSqlSafe(sql))
                             .bind(scope)
                             .bind(never())
@@ -223,8 +268,8 @@ macro_rules! rollup_recency_statements {
 
             /// Distinct people per group and measure: `(key, measure, people)`. Groups by
             /// day, week, month or market, or none; a bucket cut by the period starts at its
-            /// first day. `None` for groupings the table cannot answer (traffic source and
-            /// device, which people are not counted by).
+            /// first day; by traffic source or device, visitors only. `None` for what the table
+            /// cannot answer: a source or device breakdown within one market.
             pub async fn people(
                 pool: &::sqlx::Pool<Db>,
                 slice: &RollupSlice,
@@ -233,16 +278,26 @@ macro_rules! rollup_recency_statements {
                 let clipped = |column: &str| {
                     format!("CASE WHEN t.{column} < $2 THEN $2 ELSE t.{column} END")
                 };
+                let measures = match group {
+                    RollupGroup::Source | RollupGroup::Device if slice.market.is_some() => {
+                        return Ok(None);
+                    }
+                    RollupGroup::Source => "('visitor@source', 'carting@source')",
+                    RollupGroup::Device => "('visitor@device', 'carting@device')",
+                    _ => MEASURE_LIST,
+                };
                 let (key, start, group_by) = match group {
                     RollupGroup::None => ("CAST('' AS TEXT)".to_string(), "$2".to_string(), ""),
                     RollupGroup::Day => ("CAST(t.day AS TEXT)".to_string(), "t.day".to_string(), ", t.day"),
                     RollupGroup::Week => ("CAST(t.week AS TEXT)".to_string(), clipped("week"), ", t.week"),
                     RollupGroup::Month => ("CAST(t.month AS TEXT)".to_string(), clipped("month"), ", t.month"),
-                    RollupGroup::Market => ("t.market".to_string(), "$2".to_string(), ", t.market"),
-                    RollupGroup::Source | RollupGroup::Device => return Ok(None),
+                    RollupGroup::Market
+                    | RollupGroup::Source
+                    | RollupGroup::Device => ("t.market".to_string(), "$2".to_string(), ", t.market"),
                 };
                 let market = match (group, &slice.market) {
                     (_, Some(_)) => "t.market = $4".to_string(),
+                    (RollupGroup::Source | RollupGroup::Device, None) => "1 = 1".to_string(),
                     (RollupGroup::Market, None) => "t.market IN (\
                         SELECT market FROM rollup_traffic WHERE scope = $1 AND day >= $2 \
                           AND day <= $3 \
@@ -253,7 +308,7 @@ macro_rules! rollup_recency_statements {
                 };
                 let sql = format!(
                     "SELECT {key}, t.measure, CAST(SUM(t.people) AS BIGINT) FROM rollup_recency t \
-                     WHERE t.scope = $1 AND t.measure IN {MEASURE_LIST} AND {market} \
+                     WHERE t.scope = $1 AND t.measure IN {measures} AND {market} \
                      AND t.day >= $2 AND t.day <= $3 AND t.previous < {start} \
                      GROUP BY t.measure{group_by}"
                 );
@@ -267,9 +322,14 @@ macro_rules! rollup_recency_statements {
                 let rows = query.fetch_all(pool).await.map_err(backend_error)?;
                 rows.iter()
                     .map(|row| {
+                        let measure: String = row.try_get(1).map_err(backend_error)?;
+                        let measure = match measure.split_once('@') {
+                            Some((name, _)) => name.to_string(),
+                            None => measure,
+                        };
                         Ok((
                             row.try_get(0).map_err(backend_error)?,
-                            row.try_get(1).map_err(backend_error)?,
+                            measure,
                             row.try_get(2).map_err(backend_error)?,
                         ))
                     })

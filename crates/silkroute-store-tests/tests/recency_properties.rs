@@ -25,12 +25,13 @@ fn day(n: i64) -> NaiveDate {
 }
 
 /// One replacement: days `[first, first + len]` get these people (day offset, person, market,
-/// flag): visitors with "carted", buyers with "paid" (every buyer row placed).
+/// flag): visitors with "carted" (and a traffic source and device), buyers with "paid" (every
+/// buyer row placed).
 #[derive(Clone, Debug)]
 struct Replace {
     first: i64,
     len: i64,
-    visitors: Vec<(i64, u8, usize, bool)>,
+    visitors: Vec<((i64, u8, usize, bool), (usize, usize))>,
     buyers: Vec<(i64, u8, usize, bool)>,
 }
 
@@ -38,10 +39,11 @@ fn replace() -> impl Strategy<Value = Replace> {
     (0..DAYS, 0..6i64).prop_flat_map(|(first, len)| {
         let len = len.min(DAYS - 1 - first);
         let person = (0..=len, 0..10u8, 0..2usize, any::<bool>());
+        let traffic = (0..SOURCES.len(), 0..DEVICES.len());
         (
             Just(first),
             Just(len),
-            proptest::collection::vec(person.clone(), 0..12),
+            proptest::collection::vec((person.clone(), traffic), 0..12),
             proptest::collection::vec(person, 0..8),
         )
             .prop_map(|(first, len, visitors, buyers)| Replace {
@@ -53,10 +55,16 @@ fn replace() -> impl Strategy<Value = Replace> {
     })
 }
 
-/// The day rows a scope holds: (day, person, market) → flag.
+const SOURCES: [&str; 2] = ["direct", "paid"];
+const DEVICES: [&str; 2] = ["mobile", "desktop"];
+
+/// A visitor's day row: (day, person, market, source, device).
+type VisitorKey = (NaiveDate, String, String, String, String);
+
+/// The day rows a scope holds: (day, person, market[, source, device]) → flag.
 #[derive(Default)]
 struct Model {
-    visitors: BTreeMap<(NaiveDate, String, String), bool>,
+    visitors: BTreeMap<VisitorKey, bool>,
     buyers: BTreeMap<(NaiveDate, String, String), bool>,
 }
 
@@ -64,33 +72,31 @@ impl Model {
     fn apply(&mut self, r: &Replace) -> DayRollups {
         let (first, last) = (day(r.first), day(r.first + r.len));
         let within = |d: &NaiveDate| *d >= first && *d <= last;
-        self.visitors.retain(|(d, _, _), _| !within(d));
+        self.visitors.retain(|(d, ..), _| !within(d));
         self.buyers.retain(|(d, _, _), _| !within(d));
         let mut rows = DayRollups::default();
-        for &(offset, person, market, carted) in &r.visitors {
+        for &((offset, person, market, carted), (source, device)) in &r.visitors {
             let key = (
                 day(r.first + offset),
                 format!("v{person}"),
                 MARKETS[market].to_string(),
+                SOURCES[source].to_string(),
+                DEVICES[device].to_string(),
             );
             if self.visitors.insert(key.clone(), carted).is_none() {
                 rows.visitors.push(VisitorRow {
                     day: key.0,
                     visitor_id: key.1,
                     market: key.2,
-                    source: "direct".into(),
-                    device: "mobile".into(),
+                    source: key.3,
+                    device: key.4,
                     carted,
                 });
-            } else {
-                self.visitors.insert(key.clone(), carted);
-                if let Some(row) = rows
-                    .visitors
-                    .iter_mut()
-                    .find(|v| (v.day, &v.visitor_id, &v.market) == (key.0, &key.1, &key.2))
-                {
-                    row.carted = carted;
-                }
+            } else if let Some(row) = rows.visitors.iter_mut().find(|v| {
+                (v.day, &v.visitor_id, &v.market, &v.source, &v.device)
+                    == (key.0, &key.1, &key.2, &key.3, &key.4)
+            }) {
+                row.carted = carted;
             }
         }
         for &(offset, person, market, paid) in &r.buyers {
@@ -122,18 +128,18 @@ impl Model {
             }
         }
         // As the rollup builder writes them: a market's people come with its traffic and sales.
-        let visited: BTreeSet<(NaiveDate, String)> = rows
+        let visited: BTreeSet<(NaiveDate, String, String, String)> = rows
             .visitors
             .iter()
-            .map(|v| (v.day, v.market.clone()))
+            .map(|v| (v.day, v.market.clone(), v.source.clone(), v.device.clone()))
             .collect();
         rows.traffic = visited
             .into_iter()
-            .map(|(day, market)| TrafficRow {
+            .map(|(day, market, source, device)| TrafficRow {
                 day,
                 market,
-                source: "direct".into(),
-                device: "mobile".into(),
+                source,
+                device,
                 visits: 1,
                 ..TrafficRow::default()
             })
@@ -156,25 +162,30 @@ impl Model {
         rows
     }
 
-    /// Distinct people per group key: (visitors, carting, ordering, paying).
+    /// Distinct people per group key: (visitors, carting, ordering, paying); buyers are not
+    /// split by traffic source or device (orders do not carry them).
     fn counts(&self, slice: &RollupSlice, group: RollupGroup) -> BTreeMap<String, [i64; 4]> {
-        let key = |d: NaiveDate, market: &str| -> String {
-            match group {
-                RollupGroup::None => String::new(),
-                RollupGroup::Day => d.to_string(),
-                RollupGroup::Week => week_of(d).to_string(),
-                RollupGroup::Month => month_of(d).to_string(),
-                RollupGroup::Market => market.to_string(),
-                RollupGroup::Source | RollupGroup::Device => unreachable!(),
+        let key = |d: NaiveDate, market: &str, traffic: Option<(&str, &str)>| -> String {
+            match (group, traffic) {
+                (RollupGroup::None, _) => String::new(),
+                (RollupGroup::Day, _) => d.to_string(),
+                (RollupGroup::Week, _) => week_of(d).to_string(),
+                (RollupGroup::Month, _) => month_of(d).to_string(),
+                (RollupGroup::Market, _) => market.to_string(),
+                (RollupGroup::Source, Some((source, _))) => source.to_string(),
+                (RollupGroup::Device, Some((_, device))) => device.to_string(),
+                (RollupGroup::Source | RollupGroup::Device, None) => String::new(),
             }
         };
         let mut sets: BTreeMap<String, [BTreeSet<String>; 4]> = BTreeMap::new();
         let keep = |d: &NaiveDate, m: &str| {
             *d >= slice.first && *d <= slice.last && slice.market.as_deref().is_none_or(|x| x == m)
         };
-        for ((d, person, market), &carted) in &self.visitors {
+        for ((d, person, market, source, device), &carted) in &self.visitors {
             if keep(d, market) {
-                let sets = sets.entry(key(*d, market)).or_default();
+                let sets = sets
+                    .entry(key(*d, market, Some((source, device))))
+                    .or_default();
                 sets[0].insert(person.clone());
                 if carted {
                     sets[1].insert(person.clone());
@@ -182,8 +193,8 @@ impl Model {
             }
         }
         for ((d, person, market), &paid) in &self.buyers {
-            if keep(d, market) {
-                let sets = sets.entry(key(*d, market)).or_default();
+            if keep(d, market) && group.splits_orders() {
+                let sets = sets.entry(key(*d, market, None)).or_default();
                 sets[2].insert(person.clone());
                 if paid {
                     sets[3].insert(person.clone());
@@ -258,6 +269,8 @@ async fn agree(store: &dyn Store, scope: &str, model: &Model) -> Result<(), Test
                     RollupGroup::Week,
                     RollupGroup::Month,
                     RollupGroup::Market,
+                    RollupGroup::Source,
+                    RollupGroup::Device,
                 ] {
                     prop_assert_eq!(
                         stored(store, &slice, group).await,

@@ -24,6 +24,9 @@ fn day(n: i64) -> NaiveDate {
     base() + Duration::days(n)
 }
 
+/// A person on a day: (day offset, person, market, flag).
+type Person = (i64, u8, usize, bool);
+
 /// One replacement: days `[first, first + len]` get these people (day offset, person, market,
 /// flag): visitors with "carted" (and a traffic source and device), buyers with "paid" (every
 /// buyer row placed).
@@ -31,7 +34,7 @@ fn day(n: i64) -> NaiveDate {
 struct Replace {
     first: i64,
     len: i64,
-    visitors: Vec<((i64, u8, usize, bool), (usize, usize))>,
+    visitors: Vec<(Person, (usize, usize))>,
     buyers: Vec<(i64, u8, usize, bool)>,
 }
 

@@ -117,6 +117,35 @@ macro_rules! catalog_store {
                     row.as_ref().map(product_from_row).transpose()
                 }
 
+                async fn get_products(
+                    &self,
+                    seller: &SellerId,
+                    ids: &[ProductId],
+                ) -> StoreResult<Vec<Product>> {
+                    let mut products = Vec::with_capacity(ids.len());
+                    for chunk in ids.chunks(500) {
+                        let mut query: ::sqlx::QueryBuilder<_> = ::sqlx::QueryBuilder::new(
+                            format!("SELECT {PRODUCT_COLUMNS} FROM products WHERE seller_id = "),
+                        );
+                        query.push_bind(seller.as_str());
+                        query.push(" AND product_id IN (");
+                        let mut list = query.separated(", ");
+                        for id in chunk {
+                            list.push_bind(id.as_str());
+                        }
+                        list.push_unseparated(") ORDER BY product_id");
+                        let rows = query
+                            .build()
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(backend_error)?;
+                        for row in &rows {
+                            products.push(product_from_row(row)?);
+                        }
+                    }
+                    Ok(products)
+                }
+
                 async fn list_products(
                     &self,
                     filter: &ProductFilter,

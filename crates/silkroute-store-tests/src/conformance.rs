@@ -379,6 +379,23 @@ async fn catalog(store: &dyn Store) {
             .is_none(),
         "the tenant wall"
     );
+    let unknown = ProductId::from_ulid(&test_ulid(9_999)).expect("id");
+    assert_eq!(
+        store
+            .get_products(&owner.id, &[unknown.clone(), shirt.id.clone()])
+            .await
+            .expect("get several"),
+        vec![shirt.clone()],
+        "the seller's own, unknown ids left out"
+    );
+    assert!(
+        store
+            .get_products(&other.id, std::slice::from_ref(&shirt.id))
+            .await
+            .expect("get several")
+            .is_empty(),
+        "the tenant wall, several at a time"
+    );
 
     let mut renamed = shirt.clone();
     renamed

@@ -96,6 +96,10 @@ pub trait CatalogStore: Send + Sync {
         filter: &ProductFilter,
         page: &PageRequest,
     ) -> StoreResult<Page<Product>>;
+    /// The seller's products among `ids` (others' and unknown ids are left out), in one read
+    /// instead of a lookup each.
+    async fn get_products(&self, seller: &SellerId, ids: &[ProductId])
+    -> StoreResult<Vec<Product>>;
 }
 
 #[async_trait]

@@ -7,6 +7,7 @@ use chrono::Duration;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use silkroute_analytics::products::{Diagnosis, Margin, ProductPeriod, StoreRates};
+use silkroute_domain::catalog::Product;
 use silkroute_domain::currency::CurrencyCode;
 use silkroute_domain::ids::{ProductId, SellerId};
 use silkroute_domain::money::Money;
@@ -92,18 +93,12 @@ impl App {
                 .insert(day.day, day.paid_units);
         }
         let available = self.available_stock(&seller_id).await?;
+        let catalog = self.products_of(&seller_id, &sums).await?;
         let store_rates = store_rates(&sums);
         let days = resolved.period.days();
         let mut rows = Vec::new();
         for sum in sums.iter() {
-            let Ok(product_id) = ProductId::parse(&sum.product_id) else {
-                continue;
-            };
-            let Some(product) = self
-                .store
-                .get_product(Some(&seller_id), &product_id)
-                .await?
-            else {
+            let Some(product) = catalog.get(&sum.product_id) else {
                 continue;
             };
             // Rollup money is in the settlement currency; unit cost is priced in it too.
@@ -183,6 +178,25 @@ impl App {
             commission_bps: seller.commission_bps,
             products: rows,
         })
+    }
+
+    /// The seller's products that have figures, in one read.
+    async fn products_of(
+        &self,
+        seller: &SellerId,
+        sums: &[ProductSums],
+    ) -> AppResult<HashMap<String, Product>> {
+        let ids: Vec<ProductId> = sums
+            .iter()
+            .filter_map(|sum| ProductId::parse(&sum.product_id).ok())
+            .collect();
+        Ok(self
+            .store
+            .get_products(seller, &ids)
+            .await?
+            .into_iter()
+            .map(|product| (product.id.as_str().to_string(), product))
+            .collect())
     }
 
     /// Available units per product, summed over the seller's warehouses.

@@ -218,11 +218,14 @@ impl App {
                 }
             }
         }
+        // The industry rows belong to the platform's scope, the first.
+        let mut industry = Some(industry);
         for build in builds {
             let mut rows = build.builder.finish();
-            if build.scope.seller_id.is_none() {
+            if build.scope.seller_id.is_none()
+                && let Some(industry) = industry.take()
+            {
                 (rows.categories, rows.category_visitors, rows.searchers) = industry.finish();
-                industry = IndustryBuilder::new(Tz::UTC, days.clone());
             }
             let rows = build.rows + pending.add(self, &build.scope.id, rows).await?;
             report.rows += rows;

@@ -90,6 +90,9 @@ pub struct ServeArgs {
     /// Seed the demo marketplace when the database has no sellers yet.
     #[arg(long)]
     pub demo: bool,
+    /// Orders of history the demo seeds (as `demo --orders`): fewer for a quicker first start.
+    #[arg(long, default_value_t = 20_000, requires = "demo")]
+    pub demo_orders: u32,
 }
 
 #[derive(Debug, Args, Clone)]

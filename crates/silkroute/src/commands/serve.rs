@@ -80,7 +80,7 @@ pub(super) async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<Ex
                     sellers: 200,
                     products_per_seller: 100,
                     buyers: 2_000,
-                    orders: 20_000,
+                    orders: args.demo_orders,
                     days: 730,
                     traffic_days: 90,
                     seed: 42,

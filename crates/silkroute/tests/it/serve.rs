@@ -38,6 +38,8 @@ fn serve_demo_answers_on_the_printed_url() {
     let path = std::env::temp_dir().join(format!("silkroute-serve-{}.db", ulid::Ulid::new()));
     let mut child = Command::new(env!("CARGO_BIN_EXE_silkroute"))
         .args(["serve", "--demo", "--bind", "127.0.0.1:0"])
+        // A smaller history than the default 20,000 orders: this test is about serving.
+        .args(["--demo-orders", "2000"])
         .env(
             "SILKROUTE_DATABASE_URL",
             format!("sqlite://{}", path.display()),

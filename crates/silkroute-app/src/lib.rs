@@ -172,4 +172,9 @@ impl App {
     pub async fn row_counts(&self) -> AppResult<RowCounts> {
         Ok(self.store.row_counts().await?)
     }
+
+    /// Rows of `order_lines`: a full count, for benchmarks and audits rather than requests.
+    pub async fn order_line_count(&self) -> AppResult<i64> {
+        Ok(self.store.order_line_count().await?)
+    }
 }

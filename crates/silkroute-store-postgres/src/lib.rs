@@ -165,6 +165,13 @@ impl Store for PostgresStore {
             storefront_events: row.try_get(6).map_err(backend_error)?,
         })
     }
+
+    async fn order_line_count(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM order_lines")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend_error)
+    }
 }
 
 async fn applied_versions(pool: &PgPool) -> StoreResult<Vec<i64>> {

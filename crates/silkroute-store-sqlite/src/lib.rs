@@ -128,6 +128,13 @@ impl Store for SqliteStore {
             storefront_events: row.try_get(6).map_err(backend_error)?,
         })
     }
+
+    async fn order_line_count(&self) -> StoreResult<i64> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM order_lines")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend_error)
+    }
 }
 
 async fn applied_versions(pool: &SqlitePool) -> StoreResult<Vec<i64>> {

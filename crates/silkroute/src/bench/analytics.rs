@@ -60,12 +60,9 @@ pub struct AnalyticsReport {
     pub database_bytes: Option<u64>,
     pub build: &'static str,
     pub cores: usize,
-    /// Rows of `order_lines`: orders × the sampled lines per order (the store does not count
-    /// order lines), so an estimate.
+    /// Rows of `order_lines`, counted (`SELECT COUNT(*)`) after seeding.
     pub order_lines: u64,
-    pub order_lines_estimated: bool,
     pub lines_per_order: f64,
-    pub lines_per_order_sample: usize,
     pub orders: i64,
     pub storefront_events: i64,
     pub sellers: i64,
@@ -191,19 +188,19 @@ pub async fn analytics(app: App, options: &AnalyticsOptions) -> anyhow::Result<A
 
     let seeded = seed::seed_if_empty(&app, options, &progress).await?;
     let counts = app.row_counts().await.map_err(app_error)?;
-    let (lines_per_order, sample) = seed::lines_per_order(&app, options.days).await?;
-    let order_lines = (counts.orders as f64 * lines_per_order).round() as u64;
+    let order_lines = app.order_line_count().await.map_err(app_error)?.max(0) as u64;
+    let lines_per_order = order_lines as f64 / counts.orders.max(1) as f64;
     if seeded.is_none() && (order_lines as f64) < options.order_lines as f64 * ENOUGH_LINES {
         return Err(UsageError(format!(
-            "{} holds about {order_lines} order lines, fewer than --order-lines {}: pass a \
+            "{} holds {order_lines} order lines, fewer than --order-lines {}: pass a \
              smaller --order-lines or an empty database (--database-url) to seed",
             options.database, options.order_lines
         ))
         .into());
     }
     progress.line(&format!(
-        "{} orders, about {order_lines} order lines ({lines_per_order:.4} per order over \
-         {sample} sampled), {} storefront events",
+        "{} orders, {order_lines} order lines ({lines_per_order:.4} per order), {} storefront \
+         events",
         counts.orders, counts.storefront_events
     ));
 
@@ -253,9 +250,7 @@ pub async fn analytics(app: App, options: &AnalyticsOptions) -> anyhow::Result<A
         },
         cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
         order_lines,
-        order_lines_estimated: true,
         lines_per_order,
-        lines_per_order_sample: sample,
         orders: counts.orders,
         storefront_events: counts.storefront_events,
         sellers: counts.sellers,
@@ -379,12 +374,11 @@ pub fn print_analytics(report: &AnalyticsReport) {
         report.backend, report.database, report.build, report.cores
     );
     println!(
-        "  data        {} orders, ~{} order lines ({:.3}/order, {} sampled), {} storefront \
-         events, {} sellers{}",
+        "  data        {} orders, {} order lines ({:.3}/order), {} storefront events, {} \
+         sellers{}",
         report.orders,
         report.order_lines,
         report.lines_per_order,
-        report.lines_per_order_sample,
         report.storefront_events,
         report.sellers,
         report

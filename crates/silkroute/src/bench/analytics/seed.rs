@@ -1,14 +1,11 @@
 //! Seeding for `bench analytics`: the demo marketplace and enough demo orders for the order
-//! lines asked for, and the lines-per-order sample that turns an order count into order lines
-//! (the store counts orders, not their lines).
+//! lines asked for.
 
 use std::time::Instant;
 
-use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
+use silkroute_app::App;
 use silkroute_app::demo::{DemoOptions, DemoOrderOptions};
-use silkroute_app::{App, OrderListQuery, Principal};
-use silkroute_domain::ids::TokenId;
 
 use super::{AnalyticsOptions, Progress};
 use crate::commands::{UsageError, app_error};
@@ -25,10 +22,6 @@ const LINES_MARGIN: f64 = 1.005;
 
 /// The most orders the demo generator makes in one run.
 const MAX_DEMO_ORDERS: u64 = 10_000_000;
-
-/// Orders read back for the lines-per-order sample, spread over the history (±1 % or so).
-const SAMPLE_WINDOWS: u32 = 4;
-const SAMPLE_PER_WINDOW: u32 = 500;
 
 #[derive(Debug, Serialize)]
 pub struct SeedFigures {
@@ -120,71 +113,4 @@ pub(super) async fn seed_if_empty(
         traffic_days: options.traffic_days,
         peak_rss_mib: crate::bench::checkout::proc_status_mib("VmHWM:"),
     }))
-}
-
-/// Lines per order over up to 2,000 orders read back whole, a page of 500 from each quarter of
-/// the `days` of history (order ids start with their time); `(1.0, 0)` without orders. Pages,
-/// not single orders: the store loads a page's lines in one query by order id, which has no
-/// index of its own (the key starts with the seller), so each load is a scan of order_lines.
-pub(super) async fn lines_per_order(app: &App, days: u32) -> anyhow::Result<(f64, usize)> {
-    let operator = Principal::Admin {
-        token_id: TokenId::from_ulid("00000000000000000000000000")?,
-    };
-    let now = app.now();
-    let span = Duration::days(i64::from(days.max(1)));
-    let (mut orders, mut lines) = (0usize, 0usize);
-    let mut seen = std::collections::HashSet::new();
-    for window in 0..SAMPLE_WINDOWS {
-        let at = now - span + span * window as i32 / SAMPLE_WINDOWS as i32;
-        let page = app
-            .list_orders(
-                &operator,
-                &OrderListQuery {
-                    status: None,
-                    market: None,
-                    from: None,
-                    to: None,
-                    limit: Some(SAMPLE_PER_WINDOW),
-                    cursor: Some(format!("ord_{}", ulid_time_prefix(at))),
-                },
-            )
-            .await
-            .map_err(app_error)?;
-        for order in page.items {
-            if seen.insert(order.id.clone()) {
-                orders += 1;
-                lines += order.lines.len();
-            }
-        }
-    }
-    if orders == 0 {
-        return Ok((1.0, 0));
-    }
-    Ok((lines as f64 / orders as f64, orders))
-}
-
-/// The smallest ULID of a millisecond: its 48-bit time in Crockford base32, then zeros.
-fn ulid_time_prefix(at: DateTime<Utc>) -> String {
-    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let millis = at.timestamp_millis().max(0) as u64;
-    let mut text = String::with_capacity(26);
-    for i in (0..10).rev() {
-        text.push(ALPHABET[((millis >> (5 * i)) & 31) as usize] as char);
-    }
-    text.push_str(&"0".repeat(16));
-    text
-}
-
-#[cfg(test)]
-mod tests {
-    use chrono::TimeZone;
-
-    use super::*;
-
-    #[test]
-    fn ulid_prefix_encodes_the_millisecond() {
-        // The ULID spec's example: 1469918176385 ms is 01ARYZ6S41.
-        let at = Utc.timestamp_millis_opt(1_469_918_176_385).unwrap();
-        assert_eq!(ulid_time_prefix(at), "01ARYZ6S410000000000000000");
-    }
 }

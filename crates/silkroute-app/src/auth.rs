@@ -4,6 +4,7 @@
 
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use silkroute_domain::ids::Ulid;
 use silkroute_domain::ids::{BuyerId, SellerId, TokenId};
 use silkroute_store::TokenRecord;
 
@@ -96,17 +97,9 @@ pub fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-pub(crate) fn new_ulid(app: &App) -> String {
-    let mut random = [0u8; 10];
-    rand::rng().fill_bytes(&mut random);
+pub(crate) fn new_ulid(app: &App) -> Ulid {
     let millis = app.now().timestamp_millis().max(0) as u64;
-    let value = (u128::from(millis) << 80)
-        | u128::from_be_bytes({
-            let mut bytes = [0u8; 16];
-            bytes[6..].copy_from_slice(&random);
-            bytes
-        });
-    ulid::Ulid(value).to_string()
+    Ulid::from_parts(millis, rand::random::<u128>())
 }
 
 impl App {
@@ -168,8 +161,7 @@ impl App {
         let mut secret_bytes = [0u8; 32];
         rand::rng().fill_bytes(&mut secret_bytes);
         let secret = format!("{TOKEN_PREFIX}{}", hex::encode(secret_bytes));
-        let id = TokenId::from_ulid(&new_ulid(self))
-            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+        let id = TokenId::new(new_ulid(self));
         let record = TokenRecord {
             id: id.clone(),
             token_hash: hash_secret(&secret),

@@ -103,8 +103,7 @@ impl App {
             .ok_or(AppError::NotFound("seller"))?;
         let spec = catalog::parse_product(input, seller.settlement_currency, market_currency, None)
             .map_err(AppError::Invalid)?;
-        let id = ProductId::from_ulid(&new_ulid(self))
-            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+        let id = ProductId::new(new_ulid(self));
         let now = self.now();
         let product = spec.into_product(id, seller_id, now, now);
         match self

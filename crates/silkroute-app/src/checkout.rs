@@ -363,8 +363,7 @@ impl App {
             checkout::build_quote(&ctx).map_err(quote_error)?
         };
         let stored = StoredQuote {
-            id: QuoteId::from_ulid(&new_ulid(self))
-                .map_err(|e| AppError::Unavailable(e.to_string()))?,
+            id: QuoteId::new(new_ulid(self)),
             buyer_id,
             created_at: now,
             expires_at: now + Duration::minutes(QUOTE_VALIDITY_MINUTES),

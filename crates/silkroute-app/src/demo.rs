@@ -3,6 +3,7 @@
 //! weighted by the size of their e-commerce markets. Everything comes from one seeded generator,
 //! so a seed always yields the same marketplace, ids included.
 
+use silkroute_domain::ids::Ulid;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -76,10 +77,9 @@ fn pick_weighted<'a, T>(rng: &mut StdRng, items: &'a [T], weight: impl Fn(&T) ->
 
 /// Ids stay sortable by creation order and reproducible: time part from a fixed epoch plus the
 /// sequence number, random part from the seeded generator.
-fn demo_ulid(rng: &mut StdRng, epoch: DateTime<Utc>, sequence: u64) -> String {
+fn demo_ulid(rng: &mut StdRng, epoch: DateTime<Utc>, sequence: u64) -> Ulid {
     let millis = (epoch.timestamp_millis() as u64).wrapping_add(sequence);
-    let random: u128 = rng.random::<u128>() & ((1u128 << 80) - 1);
-    ulid::Ulid((u128::from(millis) << 80) | random).to_string()
+    Ulid::from_parts(millis, rng.random::<u128>())
 }
 
 fn leaf_categories() -> Vec<&'static Category> {
@@ -169,8 +169,7 @@ impl App {
             let word = NAME_WORDS[rng.random_range(0..NAME_WORDS.len())];
             sequence += 1;
             sellers.push(Seller {
-                id: SellerId::from_ulid(&demo_ulid(&mut rng, epoch, sequence))
-                    .map_err(|e| AppError::Unavailable(e.to_string()))?,
+                id: SellerId::new(demo_ulid(&mut rng, epoch, sequence)),
                 name: format!("{city} {word} Trading {}", index + 1),
                 country,
                 business_model,
@@ -309,8 +308,7 @@ impl App {
                 sequence += 1;
                 let created_at = seller.created_at + Duration::hours(i64::from(number) + 1);
                 batch.push(Product {
-                    id: ProductId::from_ulid(&demo_ulid(&mut rng, epoch, sequence))
-                        .map_err(|e| AppError::Unavailable(e.to_string()))?,
+                    id: ProductId::new(demo_ulid(&mut rng, epoch, sequence)),
                     seller_id: seller.id.clone(),
                     sku: format!(
                         "{}-{:05}",
@@ -348,8 +346,7 @@ impl App {
             let business = rng.random_range(0..20) == 0;
             sequence += 1;
             buyers.push(Buyer {
-                id: BuyerId::from_ulid(&demo_ulid(&mut rng, epoch, sequence))
-                    .map_err(|e| AppError::Unavailable(e.to_string()))?,
+                id: BuyerId::new(demo_ulid(&mut rng, epoch, sequence)),
                 name: format!("Buyer {} ({market})", index + 1),
                 country,
                 kind: if business {

@@ -178,8 +178,7 @@ impl App {
             .await
             .map_err(|e| AppError::Unavailable(e.to_string()))?;
         Ok(RefundRecord {
-            id: RefundId::from_ulid(&new_ulid(self))
-                .map_err(|e| AppError::Unavailable(e.to_string()))?,
+            id: RefundId::new(new_ulid(self)),
             seller_id: order.seller_id.clone(),
             order_id: order.id.clone(),
             payment_id: order.payment_id.clone(),
@@ -318,8 +317,7 @@ impl App {
         }
         let now = self.now();
         let rma = ReturnRecord {
-            id: ReturnId::from_ulid(&new_ulid(self))
-                .map_err(|e| AppError::Unavailable(e.to_string()))?,
+            id: ReturnId::new(new_ulid(self)),
             seller_id: order.seller_id.clone(),
             order_id: order.id.clone(),
             buyer_id: order.buyer_id.clone(),

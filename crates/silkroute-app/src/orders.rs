@@ -241,8 +241,7 @@ impl App {
             ));
         }
 
-        let payment_id = PaymentId::from_ulid(&new_ulid(self))
-            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+        let payment_id = PaymentId::new(new_ulid(self));
         let amount = quote.body.totals.collected_now;
         let authorization = provider
             .authorize(&AuthorizationRequest {
@@ -277,8 +276,7 @@ impl App {
         };
         let mut orders = Vec::with_capacity(quote.body.groups.len());
         for group in &quote.body.groups {
-            let id = OrderId::from_ulid(&new_ulid(self))
-                .map_err(|e| AppError::Unavailable(e.to_string()))?;
+            let id = OrderId::new(new_ulid(self));
             orders.push(order_from_group(
                 OrderIds {
                     order: id,

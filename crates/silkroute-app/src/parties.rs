@@ -129,7 +129,7 @@ impl App {
         }
         let seller = (|| {
             Some(Seller {
-                id: SellerId::from_ulid(&new_ulid(self)).ok()?,
+                id: SellerId::new(new_ulid(self)),
                 name: name?,
                 country: country?,
                 business_model: business_model?,
@@ -204,7 +204,7 @@ impl App {
         }
         let buyer = (|| {
             Some(Buyer {
-                id: BuyerId::from_ulid(&new_ulid(self)).ok()?,
+                id: BuyerId::new(new_ulid(self)),
                 name: name?,
                 country: country?,
                 kind: kind?,

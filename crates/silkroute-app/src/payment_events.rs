@@ -224,8 +224,7 @@ impl App {
                             },
                             stock: StockEffect::None,
                             refund: Some(RefundRecord {
-                                id: silkroute_domain::ids::RefundId::from_ulid(&new_ulid(self))
-                                    .map_err(|e| AppError::Unavailable(e.to_string()))?,
+                                id: silkroute_domain::ids::RefundId::new(new_ulid(self)),
                                 seller_id: order.seller_id.clone(),
                                 order_id: order.id.clone(),
                                 payment_id: payment.id.clone(),

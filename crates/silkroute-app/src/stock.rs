@@ -80,8 +80,7 @@ impl App {
             return Err(AppError::field("seller_id", "unknown seller"));
         }
         let warehouse = Warehouse {
-            id: WarehouseId::from_ulid(&new_ulid(self))
-                .map_err(|e| AppError::Unavailable(e.to_string()))?,
+            id: WarehouseId::new(new_ulid(self)),
             seller_id,
             name,
             country,

@@ -1,10 +1,12 @@
 //! Prefixed, sortable identifiers (`sel_01JD…`). The prefix tells a person and a log reader what
 //! kind of record an id names; parsing checks it so that a product id can never be used where a
-//! seller id is expected. Generating ids needs randomness and a clock, so it lives in the app.
+//! seller id is expected. Generating ids needs randomness and a clock, so the app makes the
+//! [`Ulid`] and the domain only spells it: a new id cannot fail.
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+pub use ulid::Ulid;
 
 /// Length of a ULID in Crockford base 32.
 const ULID_LEN: usize = 26;
@@ -37,9 +39,10 @@ macro_rules! prefixed_id {
                 }
             }
 
-            /// Builds an id from a freshly generated ULID string (the app's job).
-            pub fn from_ulid(ulid: &str) -> Result<$name, IdError> {
-                $name::parse(&format!(concat!($prefix, "_{}"), ulid))
+            /// The id of a freshly made ULID (making it is the app's job). Every ULID spells
+            /// as 26 Crockford characters, so this cannot fail.
+            pub fn new(ulid: Ulid) -> $name {
+                $name(format!(concat!($prefix, "_{}"), ulid))
             }
 
             pub fn as_str(&self) -> &str {
@@ -94,11 +97,26 @@ mod tests {
 
     #[test]
     fn ids_check_their_prefix() {
-        let ulid = "01JD6Z0000000000000000000A";
-        assert!(SellerId::from_ulid(ulid).is_ok());
-        let seller = SellerId::from_ulid(ulid).unwrap();
+        let seller = SellerId::parse("sel_01JD6Z0000000000000000000A").expect("valid");
         assert!(ProductId::parse(seller.as_str()).is_err());
         assert!(SellerId::parse("sel_short").is_err());
         assert!(SellerId::parse("sel_01JD6Z000000000000000000IL").is_err());
+    }
+
+    #[test]
+    fn a_new_id_parses_back_whatever_its_bits() {
+        for (millis, random) in [
+            (0, 0),
+            (1_733_000_000_000, 0x1234_5678_9abc_def0_1234),
+            ((1 << 48) - 1, (1 << 80) - 1),
+        ] {
+            let id = OrderId::new(Ulid::from_parts(millis, random));
+            assert_eq!(OrderId::parse(id.as_str()), Ok(id.clone()));
+            assert_eq!(id.as_str().len(), "ord_".len() + ULID_LEN);
+        }
+        assert_eq!(
+            SellerId::new(Ulid::from_parts(0, 10)).as_str(),
+            "sel_0000000000000000000000000A"
+        );
     }
 }

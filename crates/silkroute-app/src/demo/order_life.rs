@@ -15,7 +15,7 @@ use silkroute_domain::order::{OrderStatus, ReturnStatus};
 use silkroute_domain::party::Buyer;
 use silkroute_store::{OrderEvent, OrderRecord, RefundRecord, ReturnRecord};
 
-use super::orders::{invalid, ulid_at};
+use super::orders::ulid_at;
 use crate::AppResult;
 
 /// What happens to one order after checkout.
@@ -214,8 +214,7 @@ pub(super) fn live(
                         }
                     }
                     Fate::Returned => {
-                        let return_id =
-                            ReturnId::from_ulid(&ulid_at(rng, later)).map_err(invalid)?;
+                        let return_id = ReturnId::new(ulid_at(rng, later));
                         let done = later + Duration::days(12);
                         let finished = done <= now;
                         if finished {
@@ -260,7 +259,7 @@ pub(super) fn live(
         Some((amount, at, reason)) if amount.minor() > 0 => {
             order.refunded = amount;
             Some(RefundRecord {
-                id: RefundId::from_ulid(&ulid_at(rng, at)).map_err(invalid)?,
+                id: RefundId::new(ulid_at(rng, at)),
                 seller_id: order.seller_id.clone(),
                 order_id: order.id.clone(),
                 payment_id: order.payment_id.clone(),

@@ -5,6 +5,7 @@
 //! calendar (weekly rhythm, 11.11, Black Friday, Christmas) and buyers come from the markets
 //! the demo buyers live in. One seed, one history.
 
+use silkroute_domain::ids::Ulid;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -84,10 +85,8 @@ impl RateHistory {
     }
 }
 
-pub(super) fn ulid_at(rng: &mut StdRng, at: DateTime<Utc>) -> String {
-    let millis = at.timestamp_millis().max(0) as u128;
-    let random: u128 = rng.random::<u128>() & ((1u128 << 80) - 1);
-    ulid::Ulid((millis << 80) | random).to_string()
+pub(super) fn ulid_at(rng: &mut StdRng, at: DateTime<Utc>) -> Ulid {
+    Ulid::from_parts(at.timestamp_millis().max(0) as u64, rng.random::<u128>())
 }
 
 pub(super) fn invalid(error: impl std::fmt::Display) -> AppError {
@@ -131,8 +130,7 @@ impl App {
             .iter()
             .map(|seller| {
                 Ok(Warehouse {
-                    id: WarehouseId::from_ulid(&ulid_at(&mut rng, seller.created_at))
-                        .map_err(invalid)?,
+                    id: WarehouseId::new(ulid_at(&mut rng, seller.created_at)),
                     seller_id: seller.id.clone(),
                     name: format!("{} home warehouse", seller.name),
                     country: seller.country,
@@ -378,8 +376,8 @@ impl World {
                     continue;
                 };
                 report.checkouts += 1;
-                let quote_id = QuoteId::from_ulid(&ulid_at(&mut rng, at)).map_err(invalid)?;
-                let payment_id = PaymentId::from_ulid(&ulid_at(&mut rng, at)).map_err(invalid)?;
+                let quote_id = QuoteId::new(ulid_at(&mut rng, at));
+                let payment_id = PaymentId::new(ulid_at(&mut rng, at));
                 let capture_fails = fate(&mut rng) == Fate::CaptureFails;
                 let mut payment = PaymentRecord {
                     id: payment_id.clone(),
@@ -407,7 +405,7 @@ impl World {
                     payment.decline_reason = Some("capture_failed".into());
                 }
                 for group in &quote.groups {
-                    let order_id = OrderId::from_ulid(&ulid_at(&mut rng, at)).map_err(invalid)?;
+                    let order_id = OrderId::new(ulid_at(&mut rng, at));
                     let mut order = order_from_group(
                         OrderIds {
                             order: order_id,

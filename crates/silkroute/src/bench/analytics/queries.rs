@@ -2,6 +2,7 @@
 //! asks for them, one request after another, each timed from resolving the query (scope,
 //! period, currency) to the finished figures.
 
+use silkroute_domain::ids::Ulid;
 use std::time::{Duration, Instant};
 
 use rand::rngs::StdRng;
@@ -149,7 +150,7 @@ pub(super) async fn first_overview(app: &App, progress: &Progress) -> anyhow::Re
 
 async fn seller_ids(app: &App) -> anyhow::Result<Vec<String>> {
     let operator = Principal::Admin {
-        token_id: TokenId::from_ulid("00000000000000000000000000")?,
+        token_id: TokenId::new(Ulid::nil()),
     };
     let mut ids = Vec::new();
     let mut page = PageRequest::first(500);

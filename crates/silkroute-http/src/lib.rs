@@ -38,6 +38,25 @@ pub struct HttpConfig {
     /// puts the client's address (e.g. `x-forwarded-for`; the first entry is used). Only set
     /// it when the proxy overwrites the header, or clients can pick their own rate-limit bucket.
     pub client_address_header: Option<String>,
+    /// The origin (`scheme://host[:port]`) browsers see the platform at, from the configured
+    /// public URL: the seller center's forms are accepted only from it. Unset, a form's `Origin`
+    /// must match the request's own `Host`.
+    pub public_origin: Option<String>,
+    /// Mark every cookie `Secure` (the public URL is https, or the operator said so); otherwise
+    /// only on requests that arrived over HTTPS.
+    pub secure_cookies: bool,
+    /// Who may read `/metrics`.
+    pub metrics: MetricsAccess,
+}
+
+/// Where `/metrics` is served and who may read it: operators bind it to a private address, or
+/// protect it with a bearer token, or both.
+#[derive(Clone, Debug, Default)]
+pub struct MetricsAccess {
+    /// Served by a listener of its own ([`metrics_router`]); the API's `/metrics` is then 404.
+    pub separate_listener: bool,
+    /// When set, a request must carry `Authorization: Bearer <token>`.
+    pub token: Option<String>,
 }
 
 impl Default for HttpConfig {
@@ -46,6 +65,9 @@ impl Default for HttpConfig {
             body_limit_bytes: 1024 * 1024,
             client_address_header: None,
             request_timeout: Duration::from_secs(30),
+            public_origin: None,
+            secure_cookies: false,
+            metrics: MetricsAccess::default(),
         }
     }
 }
@@ -74,6 +96,12 @@ impl MakeRequestId for UlidRequestId {
 
 /// Builds the whole HTTP surface around an app.
 pub fn router(app: App, config: HttpConfig) -> Router {
+    routers(app, config).0
+}
+
+/// The HTTP surface and, beside it, the `/metrics` route alone for a listener of its own (see
+/// [`MetricsAccess::separate_listener`]); both count into the same metrics.
+pub fn routers(app: App, config: HttpConfig) -> (Router, Router) {
     let state = AppState {
         app,
         metrics: Arc::new(metrics::Metrics::default()),
@@ -81,9 +109,15 @@ pub fn router(app: App, config: HttpConfig) -> Router {
         beacon_limiter: Arc::new(rate_limit::Limiter::default()),
         seller_sessions: Arc::new(seller_center::Sessions::default()),
     };
+    let metrics_only = Router::new()
+        .route(
+            "/metrics",
+            axum::routing::get(routes::system::metrics_listener),
+        )
+        .with_state(state.clone());
     let request_id = HeaderName::from_static("x-request-id");
     let (api, _) = openapi::api_router().split_for_parts();
-    api.route("/api/v1/openapi.json", axum::routing::get(openapi::serve_openapi))
+    let api = api.route("/api/v1/openapi.json", axum::routing::get(openapi::serve_openapi))
         .merge(seller_center::router())
         .fallback(routes::system::route_not_found)
         .method_not_allowed_fallback(routes::system::method_not_allowed)
@@ -105,5 +139,6 @@ pub fn router(app: App, config: HttpConfig) -> Router {
             tracing::info_span!("request", method = %request.method(), uri = %request.uri(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(request_id, UlidRequestId))
-        .with_state(state)
+        .with_state(state);
+    (api, metrics_only)
 }

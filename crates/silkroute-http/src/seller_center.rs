@@ -7,6 +7,7 @@
 mod assets;
 mod html;
 mod login;
+mod origin;
 mod pages;
 mod session;
 

@@ -443,7 +443,7 @@ async fn bench_checkout(
         http_config: HttpConfig {
             body_limit_bytes: config.body_limit_bytes,
             request_timeout: Duration::from_secs(config.request_timeout_seconds),
-            client_address_header: None,
+            ..HttpConfig::default()
         },
         clients: args.clients,
         orders: args.orders,

@@ -26,6 +26,15 @@ pub struct Config {
     pub client_address_header: Option<String>,
     /// The most orders and storefront events an analytics rebuild holds in memory at once.
     pub analytics_rebuild_facts_per_load: u64,
+    /// The URL buyers and sellers reach the platform at (`https://market.example`): seller-center
+    /// forms are accepted only from its origin, and https makes every cookie `Secure`.
+    pub public_url: Option<String>,
+    /// Forces `Secure` cookies on (or off) whatever the public URL says.
+    pub secure_cookies: Option<bool>,
+    /// Serve `/metrics` on this address instead of the API's (e.g. a private interface).
+    pub metrics_bind: Option<SocketAddr>,
+    /// When set, `/metrics` answers only `Authorization: Bearer <metrics_token>`.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for Config {
@@ -41,7 +50,42 @@ impl Default for Config {
             test_payment_secret: "whsec_silkroute_test".to_string(),
             client_address_header: None,
             analytics_rebuild_facts_per_load: 1_000_000,
+            public_url: None,
+            secure_cookies: None,
+            metrics_bind: None,
+            metrics_token: None,
         }
+    }
+}
+
+impl Config {
+    /// The public URL's origin (`scheme://host[:port]`), checked to be an http(s) URL.
+    pub fn public_origin(&self) -> anyhow::Result<Option<String>> {
+        let Some(url) = &self.public_url else {
+            return Ok(None);
+        };
+        let (scheme, rest) = url
+            .split_once("://")
+            .filter(|(scheme, _)| matches!(*scheme, "http" | "https"))
+            .with_context(|| format!("public_url {url:?} must start with http:// or https://"))?;
+        let authority = rest.split('/').next().unwrap_or_default();
+        anyhow::ensure!(
+            !authority.is_empty() && !authority.contains('@'),
+            "public_url {url:?} must name a host (and no credentials)"
+        );
+        Ok(Some(format!(
+            "{scheme}://{}",
+            authority.to_ascii_lowercase()
+        )))
+    }
+
+    /// Whether every cookie is `Secure`: as configured, else when the public URL is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies.unwrap_or_else(|| {
+            self.public_url
+                .as_deref()
+                .is_some_and(|url| url.starts_with("https://"))
+        })
     }
 }
 
@@ -53,6 +97,9 @@ impl std::fmt::Debug for Config {
             .field("bind", &self.bind)
             .field("fx_max_gap_days", &self.fx_max_gap_days)
             .field("buyer_spread_bps", &self.buyer_spread_bps)
+            .field("public_url", &self.public_url)
+            .field("metrics_bind", &self.metrics_bind)
+            .field("metrics_token", &self.metrics_token.as_ref().map(|_| "***"))
             .finish_non_exhaustive()
     }
 }
@@ -119,4 +166,15 @@ test_payment_secret = "whsec_silkroute_test"
 # The most orders and storefront events `silkroute analytics rebuild` loads at once (memory
 # grows with it; fewer means more, smaller loads).
 analytics_rebuild_facts_per_load = 1000000
+
+# The URL people reach the platform at. Seller-center forms are accepted only from its origin
+# (unset: from the origin the request was addressed to), and an https URL marks every cookie
+# Secure (`secure_cookies` overrides that either way).
+# public_url = "https://market.example"
+# secure_cookies = true
+
+# /metrics: on a listener of its own (then the API's /metrics is 404), and/or only with
+# `Authorization: Bearer <metrics_token>`.
+# metrics_bind = "127.0.0.1:9090"
+# metrics_token = "a-long-random-string"
 "#;

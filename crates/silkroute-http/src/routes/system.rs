@@ -1,8 +1,9 @@
 //! Liveness, readiness, metrics and the fallbacks for unknown routes.
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::problem::{ApiError, ApiResult};
@@ -27,13 +28,40 @@ pub async fn readyz(State(state): State<AppState>) -> ApiResult<&'static str> {
     Ok("ready")
 }
 
-/// Prometheus text exposition.
-#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain")))]
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+/// Prometheus text exposition. Operators may move it to a listener of its own (then this route
+/// is 404) or require a bearer token (`metrics_token`).
+#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain"), (status = 401, description = "a metrics token is configured and the request lacks it", body = crate::problem::Problem, content_type = "application/problem+json"), (status = 404, description = "metrics are served on their own listener", body = crate::problem::Problem, content_type = "application/problem+json")))]
+pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if state.config.metrics.separate_listener {
+        return route_not_found().await.into_response();
+    }
+    metrics_listener(State(state), headers).await
+}
+
+/// `/metrics` on its own listener: the same figures, the same token check.
+pub async fn metrics_listener(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if let Some(expected) = &state.config.metrics.token {
+        let presented = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .unwrap_or_default();
+        // Compared as hashes, so the time taken says nothing about how much of it matched.
+        if Sha256::digest(presented.as_bytes()) != Sha256::digest(expected.as_bytes()) {
+            return ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Authentication required",
+                "metrics need `Authorization: Bearer <metrics token>`",
+            )
+            .into_response();
+        }
+    }
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),
     )
+        .into_response()
 }
 
 pub async fn route_not_found() -> ApiError {

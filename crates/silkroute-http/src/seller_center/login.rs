@@ -8,8 +8,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use silkroute_app::{AppError, Principal};
 
 use super::html::{bare, escape};
+use super::origin::from_own_origin;
 use super::session::{
-    self, LOGIN_NONCE_COOKIE, SESSION_COOKIE, cookie, is_https, random_hex, set_cookie,
+    self, LOGIN_NONCE_COOKIE, LOGIN_NONCE_LIFETIME, SESSION_COOKIE, cookie, random_hex,
+    secure_cookies, set_cookie, set_cookie_for,
 };
 use super::signed_in;
 use crate::AppState;
@@ -19,7 +21,7 @@ pub async fn login_form(State(state): State<AppState>, headers: HeaderMap, uri: 
     if signed_in(&state, &headers).await.is_some() {
         return Redirect::to("/seller").into_response();
     }
-    form_response(&state, &headers, &uri, StatusCode::OK, None)
+    form_response(&state, &headers, &uri, StatusCode::OK, None, Nonce::Keep)
 }
 
 /// `POST /seller/login` with form fields `token` and `csrf`.
@@ -29,12 +31,19 @@ pub async fn login(
     uri: Uri,
     body: Bytes,
 ) -> Response {
+    if !from_own_origin(state.config.public_origin.as_deref(), &headers) {
+        return forbidden();
+    }
     let fields = Fields::parse(&body);
     let nonce = cookie(&headers, LOGIN_NONCE_COOKIE).unwrap_or_default();
     if !state
         .seller_sessions
         .csrf_valid(&login_binding(nonce), &fields.csrf)
     {
+        return forbidden();
+    }
+    // Spent by this attempt whatever its outcome: a form posted twice is a replay.
+    if !state.seller_sessions.spend_login_nonce(nonce) {
         return forbidden();
     }
     let token = fields.token.trim();
@@ -48,6 +57,7 @@ pub async fn login(
                 &uri,
                 StatusCode::UNAUTHORIZED,
                 Some(message),
+                Nonce::Fresh,
             );
         }
         Err(error) => {
@@ -58,6 +68,7 @@ pub async fn login(
                 &uri,
                 StatusCode::INTERNAL_SERVER_ERROR,
                 Some("The token could not be checked just now; please try again."),
+                Nonce::Fresh,
             );
         }
     };
@@ -68,6 +79,7 @@ pub async fn login(
             &uri,
             StatusCode::FORBIDDEN,
             Some("That is a buyer token; the seller center needs a seller or admin token."),
+            Nonce::Fresh,
         );
     }
     // A fresh id on every sign-in, so a session id planted before it is worthless.
@@ -75,7 +87,7 @@ pub async fn login(
         state.seller_sessions.end(old);
     }
     let session_id = state.seller_sessions.create(token);
-    let secure = is_https(&headers, &uri);
+    let secure = secure_cookies(state.config.secure_cookies, &headers, &uri);
     let mut response = Redirect::to("/seller").into_response();
     let response_headers = response.headers_mut();
     response_headers.append(
@@ -96,6 +108,9 @@ pub async fn logout(
     uri: Uri,
     body: Bytes,
 ) -> Response {
+    if !from_own_origin(state.config.public_origin.as_deref(), &headers) {
+        return forbidden();
+    }
     let fields = Fields::parse(&body);
     let Some(session_id) = session::session_id(&headers) else {
         return forbidden();
@@ -110,7 +125,12 @@ pub async fn logout(
     let mut response = Redirect::to("/seller/login").into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, None, "/", is_https(&headers, &uri)),
+        set_cookie(
+            SESSION_COOKIE,
+            None,
+            "/",
+            secure_cookies(state.config.secure_cookies, &headers, &uri),
+        ),
     );
     response
 }
@@ -155,15 +175,25 @@ fn forbidden() -> Response {
     (StatusCode::FORBIDDEN, Html(bare("Form refused", main))).into_response()
 }
 
+/// Whether the sign-in form may keep the browser's login nonce.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nonce {
+    /// One nonce per browser while it lasts, so two open tabs both work.
+    Keep,
+    /// After a sign-in attempt: that nonce is spent, the next form needs a new one.
+    Fresh,
+}
+
 fn form_response(
     state: &AppState,
     headers: &HeaderMap,
     uri: &Uri,
     status: StatusCode,
     error: Option<&str>,
+    nonce: Nonce,
 ) -> Response {
-    // One nonce per browser, kept while it lasts, so two open tabs both work.
-    let existing = cookie(headers, LOGIN_NONCE_COOKIE).filter(|nonce| nonce.len() == 64);
+    let existing = cookie(headers, LOGIN_NONCE_COOKIE)
+        .filter(|existing| existing.len() == 64 && nonce == Nonce::Keep);
     let nonce = existing.map_or_else(random_hex, str::to_string);
     let csrf = state.seller_sessions.csrf_token(&login_binding(&nonce));
     let error = error
@@ -193,11 +223,12 @@ fn form_response(
     if existing.is_none() {
         response.headers_mut().append(
             header::SET_COOKIE,
-            set_cookie(
+            set_cookie_for(
                 LOGIN_NONCE_COOKIE,
                 Some(&nonce),
                 "/seller",
-                is_https(headers, uri),
+                secure_cookies(state.config.secure_cookies, headers, uri),
+                Some(LOGIN_NONCE_LIFETIME),
             ),
         );
     }

@@ -4,8 +4,9 @@
 //! twelve idle hours and do not survive a restart (signing in again takes one paste).
 //!
 //! CSRF tokens are HMACs under a per-process key: bound to the session id once signed in, and
-//! before that to a random nonce in a separate cookie (the signed double-submit pattern), so no
-//! server state is kept for anonymous visitors.
+//! before that to a random nonce in a separate cookie (the signed double-submit pattern). A login
+//! nonce is spent by the first sign-in attempt that carries it, so a captured login form cannot be
+//! replayed; only the spent nonces of the last hour are remembered.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -23,6 +24,9 @@ pub const SESSION_COOKIE: &str = "silkroute_session";
 pub const LOGIN_NONCE_COOKIE: &str = "silkroute_login_nonce";
 /// How long a session may sit unused.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(12 * 60 * 60);
+/// How long a login form's nonce lives (its cookie's `Max-Age`), and so how long a spent nonce
+/// must be remembered.
+pub const LOGIN_NONCE_LIFETIME: Duration = Duration::from_secs(60 * 60);
 
 struct Session {
     /// The API token the seller signed in with; checked again on every request.
@@ -33,6 +37,8 @@ struct Session {
 /// The sessions of this process.
 pub struct Sessions {
     sessions: Mutex<HashMap<String, Session>>,
+    /// Login nonces already used by a sign-in attempt, with when.
+    spent_nonces: Mutex<HashMap<String, Instant>>,
     csrf_key: [u8; 32],
     idle_timeout: Duration,
 }
@@ -49,6 +55,7 @@ impl Sessions {
         rand::rng().fill_bytes(&mut csrf_key);
         Sessions {
             sessions: Mutex::new(HashMap::new()),
+            spent_nonces: Mutex::new(HashMap::new()),
             csrf_key,
             idle_timeout,
         }
@@ -104,6 +111,18 @@ impl Sessions {
         }
     }
 
+    /// Marks a login nonce as used; false when it was used before (a replayed login form).
+    pub fn spend_login_nonce(&self, nonce: &str) -> bool {
+        let now = Instant::now();
+        let mut spent = self
+            .spent_nonces
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // A nonce older than its cookie cannot come back, so it need not be remembered.
+        spent.retain(|_, at| now.duration_since(*at) < LOGIN_NONCE_LIFETIME);
+        spent.insert(nonce.to_string(), now).is_none()
+    }
+
     fn csrf_mac(&self, binding: &str) -> Hmac<Sha256> {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.csrf_key).expect("any key length");
         mac.update(b"silkroute seller center csrf\0");
@@ -154,9 +173,14 @@ pub fn read_only_session_secret(parts: &Parts, sessions: &Sessions) -> Option<St
     sessions.secret(session_id(&parts.headers)?)
 }
 
-/// Whether the request reached us over HTTPS (directly, or as a proxy reports it), so that
-/// cookies can be marked `Secure`; plain-HTTP local use keeps working.
-pub fn is_https(headers: &HeaderMap, uri: &axum::http::Uri) -> bool {
+/// Whether cookies must be marked `Secure`: always when the deployment says so (its public URL
+/// is https, or `secure_cookies` is set), else when this request reached us over HTTPS (directly,
+/// or as a proxy reports it), so that plain-HTTP local use keeps working.
+pub fn secure_cookies(always: bool, headers: &HeaderMap, uri: &axum::http::Uri) -> bool {
+    always || is_https(headers, uri)
+}
+
+fn is_https(headers: &HeaderMap, uri: &axum::http::Uri) -> bool {
     uri.scheme_str() == Some("https")
         || headers
             .get("x-forwarded-proto")
@@ -166,10 +190,27 @@ pub fn is_https(headers: &HeaderMap, uri: &axum::http::Uri) -> bool {
 
 /// A `Set-Cookie` value: HttpOnly, SameSite=Strict, `Secure` over HTTPS; `None` clears it.
 pub fn set_cookie(name: &str, value: Option<&str>, path: &str, secure: bool) -> HeaderValue {
+    set_cookie_for(name, value, path, secure, None)
+}
+
+/// [`set_cookie`] with a lifetime (`Max-Age`), for cookies that must not outlive what they carry.
+pub fn set_cookie_for(
+    name: &str,
+    value: Option<&str>,
+    path: &str,
+    secure: bool,
+    max_age: Option<Duration>,
+) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
-    let text = match value {
-        Some(value) => format!("{name}={value}; Path={path}; HttpOnly; SameSite=Strict{secure}"),
-        None => format!("{name}=; Path={path}; Max-Age=0; HttpOnly; SameSite=Strict{secure}"),
+    let text = match (value, max_age) {
+        (Some(value), Some(max_age)) => format!(
+            "{name}={value}; Path={path}; Max-Age={}; HttpOnly; SameSite=Strict{secure}",
+            max_age.as_secs()
+        ),
+        (Some(value), None) => {
+            format!("{name}={value}; Path={path}; HttpOnly; SameSite=Strict{secure}")
+        }
+        (None, _) => format!("{name}=; Path={path}; Max-Age=0; HttpOnly; SameSite=Strict{secure}"),
     };
     HeaderValue::from_str(&text).expect("cookie values are hex")
 }
@@ -203,6 +244,14 @@ mod tests {
         assert!(!sessions.csrf_valid("", &sessions.csrf_token("")));
         let other_process = Sessions::default();
         assert!(!other_process.csrf_valid("session-a", &token));
+    }
+
+    #[test]
+    fn a_login_nonce_is_spent_once() {
+        let sessions = Sessions::default();
+        assert!(sessions.spend_login_nonce("n1"));
+        assert!(!sessions.spend_login_nonce("n1"), "a replay is refused");
+        assert!(sessions.spend_login_nonce("n2"));
     }
 
     #[test]

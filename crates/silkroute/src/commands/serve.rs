@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use silkroute_app::{App, Role};
-use silkroute_http::HttpConfig;
+use silkroute_http::{HttpConfig, MetricsAccess};
 
 use super::demo::run_demo;
 use super::{app_error, open_app};
@@ -59,6 +59,8 @@ pub(super) async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<Ex
     } else {
         let _ = builder.try_init();
     }
+    // A wrong public URL is found before anything is seeded or bound.
+    let public_origin = config.public_origin()?;
     let mut app = open_app(config).await?;
     let applied = app.prepare().await.map_err(app_error)?;
     for name in applied {
@@ -146,14 +148,34 @@ pub(super) async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<Ex
     }
     println!("Silkroute listening on http://{address}");
     println!("try: curl 'http://{address}/api/v1/catalog?market=DE&limit=3'");
-    let router = silkroute_http::router(
+    let (router, metrics_router) = silkroute_http::routers(
         app,
         HttpConfig {
             body_limit_bytes: config.body_limit_bytes,
             request_timeout: Duration::from_secs(config.request_timeout_seconds),
             client_address_header: config.client_address_header.clone(),
+            public_origin,
+            secure_cookies: config.secure_cookies(),
+            metrics: MetricsAccess {
+                separate_listener: config.metrics_bind.is_some(),
+                token: config.metrics_token.clone(),
+            },
         },
     );
+    if let Some(metrics_bind) = config.metrics_bind {
+        let metrics_listener = tokio::net::TcpListener::bind(metrics_bind)
+            .await
+            .with_context(|| format!("cannot listen on {metrics_bind} for metrics"))?;
+        println!(
+            "metrics on http://{}/metrics",
+            metrics_listener.local_addr()?
+        );
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(metrics_listener, metrics_router).await {
+                tracing::error!(%error, "the metrics listener stopped");
+            }
+        });
+    }
     // The peer address keys the beacon's rate limit.
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service)

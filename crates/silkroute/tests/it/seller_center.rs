@@ -16,7 +16,7 @@ use axum::body::Body;
 use axum::http::Request;
 use serde_json::{Value, json};
 
-use crate::support::{GOOD_CARD, PAYMENT_SECRET, Reply, TestApp, product};
+use crate::support::{GOOD_CARD, PAYMENT_SECRET, Reply, TestApp, product, send_to};
 
 const FROM: &str = "2026-10-01";
 const TO: &str = "2026-10-30";
@@ -77,6 +77,20 @@ async fn get_with_cookie(app: &TestApp, path: &str, cookie: &str, bearer: Option
         extra.push(("authorization", authorization));
     }
     app.request("GET", path, None, None, &extra).await
+}
+
+/// The nonce cookie and CSRF field of a sign-in form page.
+fn next_form(page: &Reply) -> (String, String) {
+    let nonce = set_cookie_value(page, "silkroute_login_nonce").expect("a new nonce cookie");
+    (
+        format!("silkroute_login_nonce={nonce}"),
+        csrf_field(html(page)),
+    )
+}
+
+/// A new browser's sign-in form.
+async fn fresh_form(app: &TestApp) -> (String, String) {
+    next_form(&app.get("/seller/login", None).await)
 }
 
 /// Signs in through the form and returns the session cookie (`silkroute_session=…`).
@@ -155,18 +169,48 @@ async fn seller_center_sessions_csrf_and_cookie_reads() {
         )
         .await;
         assert_eq!(mixed.status, 403);
-        // A bad token is the form again with a 401; a buyer token is refused.
+        // A post from another origin is refused even with a valid form.
+        for origin in [
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+        ] {
+            let cross = form_post(
+                &app,
+                "/seller/login",
+                &nonce_cookie,
+                &login(&seller, &csrf),
+                &[origin],
+            )
+            .await;
+            assert_eq!(cross.status, 403, "{origin:?}");
+        }
+        // A bad token is the form again with a 401, with a new nonce: the attempt spent the old
+        // one, and posting the same form again is refused as a replay.
         let bad = form_post(
             &app,
             "/seller/login",
             &nonce_cookie,
             &login("srk_nope", &csrf),
-            &[],
+            &[("origin", "http://127.0.0.1:8080")],
         )
         .await;
         assert_eq!(bad.status, 401);
         assert!(html(&bad).contains("id=\"login-error\""), "{}", bad.body);
         assert!(html(&bad).contains("name=\"token\""));
+        let replayed = form_post(
+            &app,
+            "/seller/login",
+            &nonce_cookie,
+            &login(&seller, &csrf),
+            &[],
+        )
+        .await;
+        assert_eq!(
+            replayed.status, 403,
+            "a spent login form is not accepted again"
+        );
+        let (nonce_cookie, csrf) = next_form(&bad);
+        assert!(header(&bad, "set-cookie").contains("Max-Age=3600"));
         let as_buyer = form_post(
             &app,
             "/seller/login",
@@ -176,6 +220,7 @@ async fn seller_center_sessions_csrf_and_cookie_reads() {
         )
         .await;
         assert_eq!(as_buyer.status, 403);
+        let (nonce_cookie, csrf) = next_form(&as_buyer);
 
         // A good token: a session cookie, HttpOnly and SameSite=Strict, Secure only over HTTPS.
         let signed = form_post(
@@ -194,6 +239,7 @@ async fn seller_center_sessions_csrf_and_cookie_reads() {
             "{set_cookie}"
         );
         assert!(!set_cookie.contains("Secure"), "{set_cookie}");
+        let (nonce_cookie, csrf) = fresh_form(&app).await;
         let over_https = form_post(
             &app,
             "/seller/login",
@@ -311,6 +357,80 @@ async fn seller_center_sessions_csrf_and_cookie_reads() {
             .await;
         assert_eq!(again.status, 304);
         assert_eq!(app.get("/seller/assets/nope.js", None).await.status, 404);
+        app.finish().await;
+    }
+}
+
+/// A deployment behind `https://market.example`: every cookie is Secure even when the proxy says
+/// nothing, forms are accepted only from that origin, and `/metrics` can move to its own
+/// listener or ask for a token.
+#[tokio::test]
+async fn an_https_public_url_secures_cookies_forms_and_metrics() {
+    for app in TestApp::all().await {
+        let (_, seller) = app.seller("Harbor Goods", "CN").await;
+        let (router, metrics) = app.routers_with(silkroute_http::HttpConfig {
+            public_origin: Some("https://market.example".to_string()),
+            secure_cookies: true,
+            metrics: silkroute_http::MetricsAccess {
+                separate_listener: true,
+                token: Some("metrics-secret".to_string()),
+            },
+            ..silkroute_http::HttpConfig::default()
+        });
+        let get = |path: &str| Request::get(path).body(Body::empty()).expect("request");
+        let form = send_to(&router, get("/seller/login")).await;
+        let nonce_cookie = header(&form, "set-cookie");
+        assert!(nonce_cookie.contains("; Secure"), "{nonce_cookie}");
+        let (cookie, csrf) = next_form(&form);
+        let post = |origin: &str| {
+            Request::post("/seller/login")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("host", "10.0.0.5:8080")
+                .header("origin", origin)
+                .header("cookie", cookie.as_str())
+                .body(Body::from(format!("token={seller}&csrf={csrf}")))
+                .expect("request")
+        };
+        // The request's own host is not the public origin: refused.
+        let internal = send_to(&router, post("http://10.0.0.5:8080")).await;
+        assert_eq!(internal.status, 403);
+        let signed = send_to(&router, post("https://market.example")).await;
+        assert_eq!(signed.status, 303, "{}", signed.body);
+        assert!(header(&signed, "set-cookie").contains("silkroute_session="));
+        assert!(
+            header(&signed, "set-cookie")
+                .lines()
+                .all(|line| line.ends_with("; Secure")),
+            "{}",
+            header(&signed, "set-cookie")
+        );
+
+        // Metrics: not on the API's listener; on their own, only with the token.
+        let on_api = send_to(&router, get("/metrics")).await;
+        assert_eq!(on_api.status, 404);
+        assert_eq!(on_api.content_type, "application/problem+json");
+        let anonymous = send_to(&metrics, get("/metrics")).await;
+        assert_eq!(anonymous.status, 401);
+        let wrong = Request::get("/metrics")
+            .header("authorization", "Bearer nope")
+            .body(Body::empty())
+            .expect("request");
+        assert_eq!(send_to(&metrics, wrong).await.status, 401);
+        let right = Request::get("/metrics")
+            .header("authorization", "Bearer metrics-secret")
+            .body(Body::empty())
+            .expect("request");
+        let scraped = send_to(&metrics, right).await;
+        assert_eq!(scraped.status, 200);
+        assert!(
+            scraped
+                .body
+                .as_str()
+                .unwrap_or_default()
+                .contains("silkroute_http_requests_total"),
+            "{}",
+            scraped.body
+        );
         app.finish().await;
     }
 }

@@ -125,33 +125,13 @@ impl TestApp {
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("response");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let content_type = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        let body = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
-        Reply {
-            status,
-            content_type,
-            headers,
-            body,
-        }
+        send_to(&self.router, request).await
+    }
+
+    /// The same app behind routers configured otherwise (a deployment's HTTP settings): the
+    /// API and the metrics-only router.
+    pub fn routers_with(&self, config: silkroute_http::HttpConfig) -> (Router, Router) {
+        silkroute_http::routers(self.app.clone(), config)
     }
 
     pub async fn get(&self, uri: &str, token: Option<&str>) -> Reply {
@@ -220,11 +200,39 @@ impl TestApp {
     }
 }
 
+/// Sends a request through a router and reads the whole reply.
+pub async fn send_to(router: &Router, request: Request<Body>) -> Reply {
+    let response = router.clone().oneshot(request).await.expect("response");
+
+    let status = response.status();
+    let headers = response.headers().clone();
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    Reply {
+        status,
+        content_type,
+        headers,
+        body,
+    }
+}
+
 fn silkroute_http_config() -> silkroute_http::HttpConfig {
     silkroute_http::HttpConfig {
         body_limit_bytes: 64 * 1024,
         request_timeout: std::time::Duration::from_secs(30),
         client_address_header: Some("x-forwarded-for".to_string()),
+        ..silkroute_http::HttpConfig::default()
     }
 }
 

@@ -81,6 +81,20 @@ impl App {
         if request.lines.len() > 500 {
             return Err(AppError::field("lines", "at most 500 lines"));
         }
+        let mut errors = silkroute_domain::validation::FieldErrors::new();
+        for (index, line) in request.lines.iter().enumerate() {
+            errors.check(
+                format!("lines[{index}].unit_value.amount"),
+                line.unit_value.within_entry_limit(),
+            );
+        }
+        errors.check("freight.amount", request.freight.within_entry_limit());
+        if let Some(insurance) = request.insurance {
+            errors.check("insurance.amount", insurance.within_entry_limit());
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors.into_vec()));
+        }
         let date = request.date.unwrap_or_else(|| self.now().date_naive());
         let currency = request.freight.currency();
         let consignment = Consignment {

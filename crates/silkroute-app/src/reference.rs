@@ -143,7 +143,8 @@ impl App {
         let mut errors = FieldErrors::new();
         let from = errors.check("from", CurrencyCode::parse(from));
         let to = errors.check("to", CurrencyCode::parse(to));
-        let amount = from.and_then(|from| errors.check("amount", Money::parse_exact(amount, from)));
+        let amount =
+            from.and_then(|from| errors.check("amount", Money::parse_entered(amount, from)));
         let spread_bps = spread_bps.unwrap_or(0);
         if spread_bps > 1_000 {
             errors.push("spread_bps", "must be at most 1000 (10 %)");

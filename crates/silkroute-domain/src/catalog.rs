@@ -110,9 +110,9 @@ pub struct ProductInput {
     pub weight_g: Option<i64>,
     pub dimensions_mm: Option<DimensionsInput>,
     pub gtin: Option<String>,
-    /// Decimal string in the seller's currency, e.g. "12.50".
-    pub base_price: Option<String>,
-    pub unit_cost: Option<String>,
+    /// In the seller's currency: `"12.50"`, or the money shape the API returns.
+    pub base_price: Option<PriceInput>,
+    pub unit_cost: Option<PriceInput>,
     pub moq: Option<i64>,
     pub tier_prices: Option<Vec<TierPriceInput>>,
     pub market_prices: Option<Vec<MarketPriceInput>>,
@@ -131,14 +131,56 @@ pub struct DimensionsInput {
 #[serde(deny_unknown_fields)]
 pub struct TierPriceInput {
     pub min_quantity: i64,
-    pub unit_price: String,
+    pub unit_price: PriceInput,
 }
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarketPriceInput {
     pub market: String,
-    pub price: String,
+    /// In the market's currency.
+    pub price: PriceInput,
+}
+
+/// A price as a seller sends it: the decimal string in the currency the field is kept in
+/// (`"12.50"`), or the money shape every response uses (`{"amount": "12.50", "currency": "EUR"}`),
+/// so that a price read from the API can be sent back unchanged. Either way it is exact and at
+/// most [`crate::money::MAX_ENTERED_MINOR`].
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum PriceInput {
+    Amount(String),
+    Money(PriceMoneyInput),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriceMoneyInput {
+    pub amount: String,
+    pub currency: String,
+}
+
+impl PriceInput {
+    /// The price in `currency`, the only currency the field may be in.
+    pub fn resolve(&self, currency: CurrencyCode) -> Result<Money, String> {
+        let amount = match self {
+            PriceInput::Amount(amount) => amount,
+            PriceInput::Money(money) => {
+                if !money
+                    .currency
+                    .trim()
+                    .eq_ignore_ascii_case(currency.as_str())
+                {
+                    return Err(format!(
+                        "must be in {currency}, not {}",
+                        money.currency.trim()
+                    ));
+                }
+                &money.amount
+            }
+        };
+        Money::parse_entered(amount, currency).map_err(|error| error.to_string())
+    }
 }
 
 /// The validated listing: everything of a product except identity and timestamps.
@@ -373,7 +415,7 @@ pub fn parse_product(
     };
 
     let base_price = match (input.base_price, &base) {
-        (Some(price), _) => match Money::parse_exact(&price, seller_currency) {
+        (Some(price), _) => match price.resolve(seller_currency) {
             Ok(money) if money.minor() > 0 => Some(money),
             Ok(_) => {
                 errors.push("base_price", "must be greater than zero");
@@ -392,7 +434,7 @@ pub fn parse_product(
     };
 
     let unit_cost = match (input.unit_cost, &base) {
-        (Some(cost), _) => match Money::parse_exact(&cost, seller_currency) {
+        (Some(cost), _) => match cost.resolve(seller_currency) {
             Ok(money) if money.minor() >= 0 => Some(money),
             Ok(_) => {
                 errors.push("unit_cost", "must not be negative");
@@ -494,7 +536,7 @@ fn parse_tiers(
         }
         let Some(unit_price) = errors.check(
             format!("{field}.unit_price"),
-            Money::parse_exact(&tier.unit_price, currency),
+            tier.unit_price.resolve(currency),
         ) else {
             continue;
         };
@@ -553,10 +595,8 @@ fn parse_market_prices(
             );
             continue;
         };
-        let Some(amount) = errors.check(
-            format!("{field}.price"),
-            Money::parse_exact(&price.price, currency),
-        ) else {
+        let Some(amount) = errors.check(format!("{field}.price"), price.price.resolve(currency))
+        else {
             continue;
         };
         if amount.minor() <= 0 {

@@ -36,7 +36,16 @@ pub enum MoneyError {
     TooManyDecimals { currency: CurrencyCode, max: u32 },
     #[error("invalid amount '{0}': expected digits with an optional sign and decimal point")]
     InvalidAmount(String),
+    #[error("amount too large: at most {0} is accepted")]
+    TooLarge(String),
 }
+
+/// The largest amount the platform takes from outside, in minor units: a price, a cost, an
+/// imported order, an amount to convert (10,000,000,000.00 EUR; 1,000,000,000,000 JPY;
+/// 1,000,000,000.000 KWD). It is far above any listing or order, and it keeps sums exact: a
+/// quote line (at most 100,000 units) stays below 10^17, and millions of such amounts add up
+/// within 64 bits; analytics sums beyond that are checked.
+pub const MAX_ENTERED_MINOR: i64 = 1_000_000_000_000;
 
 impl Money {
     pub fn from_minor(minor: i64, currency: CurrencyCode) -> Money {
@@ -130,6 +139,27 @@ impl Money {
                 .ok_or(MoneyError::Overflow)?;
         }
         Ok(Money::from_minor(minor, currency))
+    }
+
+    /// [`Money::parse_exact`] for an amount entered from outside (API, CSV import): also refused
+    /// beyond [`MAX_ENTERED_MINOR`] either way.
+    pub fn parse_entered(amount: &str, currency: CurrencyCode) -> Result<Money, MoneyError> {
+        match Money::parse_exact(amount, currency) {
+            Ok(money) => money.within_entry_limit(),
+            // Beyond 64 bits is beyond the limit too: say so in the same words.
+            Err(MoneyError::Overflow) => Money::from_minor(i64::MAX, currency).within_entry_limit(),
+            Err(error) => Err(error),
+        }
+    }
+
+    /// The amount itself, or [`MoneyError::TooLarge`] beyond [`MAX_ENTERED_MINOR`] either way.
+    pub fn within_entry_limit(self) -> Result<Money, MoneyError> {
+        if self.minor.unsigned_abs() > MAX_ENTERED_MINOR.unsigned_abs() {
+            return Err(MoneyError::TooLarge(
+                Money::from_minor(MAX_ENTERED_MINOR, self.currency).amount_string(),
+            ));
+        }
+        Ok(self)
     }
 
     pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
@@ -403,6 +433,31 @@ mod tests {
             .filter_map(|c| CurrencyCode::parse(c.code).ok())
             .collect();
         proptest::sample::select(codes)
+    }
+
+    #[test]
+    fn entered_amounts_are_bounded() {
+        let eur = CurrencyCode::EUR;
+        assert_eq!(
+            Money::parse_entered("10000000000.00", eur).map(|m| m.minor()),
+            Ok(MAX_ENTERED_MINOR)
+        );
+        assert_eq!(
+            Money::parse_entered("-10000000000.00", eur).map(|m| m.minor()),
+            Ok(-MAX_ENTERED_MINOR)
+        );
+        assert_eq!(
+            Money::parse_entered("10000000000.01", eur),
+            Err(MoneyError::TooLarge("10000000000.00".into()))
+        );
+        assert_eq!(
+            Money::parse_entered("92233720368547758.07", eur),
+            Err(MoneyError::TooLarge("10000000000.00".into()))
+        );
+        assert_eq!(
+            Money::parse_entered("922337203685477580.70", eur),
+            Err(MoneyError::TooLarge("10000000000.00".into()))
+        );
     }
 
     proptest! {

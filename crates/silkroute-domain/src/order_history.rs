@@ -98,7 +98,7 @@ pub fn parse_row(
     };
     let currency = errors.check("currency", CurrencyCode::parse(fields[4].trim()));
     let amount = currency.and_then(|currency| {
-        errors.check("amount", Money::parse_exact(fields[5].trim(), currency))
+        errors.check("amount", Money::parse_entered(fields[5].trim(), currency))
     });
     if amount.is_some_and(|amount| amount.is_negative()) {
         errors.push("amount", "must not be negative");

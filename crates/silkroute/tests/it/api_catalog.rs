@@ -131,6 +131,45 @@ async fn sellers_list_products_priced_per_market() {
 }
 
 #[tokio::test]
+async fn a_listing_read_from_the_api_can_be_sent_back_unchanged() {
+    for app in TestApp::all().await {
+        let (_, seller) = app.seller("Yiwu Jade", "CN").await;
+        let mut body = shirt("SKU-RT");
+        body["market_prices"] = json!([{"market": "DE", "price": "19.90"}]);
+        body["tier_prices"] = json!([{"min_quantity": 10, "unit_price": "80.00"}]);
+        let created = app.post("/api/v1/products", Some(&seller), body).await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        let id = created.body["id"].as_str().expect("id").to_string();
+        // Every price the API returned, sent back in the money shape it came in.
+        let fetched = app
+            .get(&format!("/api/v1/products/{id}"), Some(&seller))
+            .await;
+        let patch = json!({
+            "base_price": fetched.body["base_price"],
+            "unit_cost": fetched.body["unit_cost"],
+            "tier_prices": fetched.body["tier_prices"],
+            "market_prices": fetched.body["market_prices"],
+        });
+        let patched = app
+            .patch(&format!("/api/v1/products/{id}"), Some(&seller), patch)
+            .await;
+        assert_eq!(patched.status, 200, "{}", patched.body);
+        for field in ["base_price", "unit_cost", "tier_prices", "market_prices"] {
+            assert_eq!(patched.body[field], fetched.body[field], "{field}");
+        }
+        let foreign = app
+            .patch(
+                &format!("/api/v1/products/{id}"),
+                Some(&seller),
+                json!({"market_prices": [{"market": "DE", "price": {"amount": "19.90", "currency": "USD"}}]}),
+            )
+            .await;
+        assert_problem(&foreign, 422, Some("market_prices[0].price"));
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn bad_listings_are_rejected_field_by_field_and_write_nothing() {
     for app in TestApp::all().await {
         let (_, seller) = app.seller("Yiwu Jade", "CN").await;
@@ -142,6 +181,11 @@ async fn bad_listings_are_rejected_field_by_field_and_write_nothing() {
             ("origin_country", json!("XX")),
             ("base_price", json!("12.345")),
             ("base_price", json!("0")),
+            // Beyond the documented maximum (10^12 minor units), or in the wrong currency.
+            ("base_price", json!("92233720368547758.07")),
+            ("base_price", json!("10000000000.01")),
+            ("base_price", json!({"amount": "12.00", "currency": "EUR"})),
+            ("unit_cost", json!("10000000000.01")),
             ("category", json!("apparel")),
             ("sku", json!("has spaces")),
         ];

@@ -277,7 +277,8 @@ async fn a_seller_brings_its_order_history_once_with_bad_rows_named() {
              A-2,cust-2,US,2025-11-28,USD,120.00,1,\n\
              A-3,cust-1,DE,2026-01-05,EUR,19.90,1,MUG-02\n\
              A-4,cust-3,ZZ,2026-02-01,EUR,10.00,1,\n\
-             A-5,cust-3,FR,2026-02-01,EUR,10.001,0,\n",
+             A-5,cust-3,FR,2026-02-01,EUR,10.001,0,\n\
+             A-6,cust-4,FR,2026-02-01,EUR,92233720368547758.07,1,\n",
         )
         .expect("write");
         let path = file.to_string_lossy().to_string();
@@ -287,7 +288,7 @@ async fn a_seller_brings_its_order_history_once_with_bad_rows_named() {
         );
         assert_eq!(first.status.code(), Some(2), "{}", text(&first));
         let report: serde_json::Value = serde_json::from_slice(&first.stdout).expect("json");
-        assert_eq!(report["rows"], 5);
+        assert_eq!(report["rows"], 6);
         assert_eq!(report["imported"], 3);
         let lines: Vec<u64> = report["rejected"]
             .as_array()
@@ -295,8 +296,15 @@ async fn a_seller_brings_its_order_history_once_with_bad_rows_named() {
             .iter()
             .map(|r| r["line"].as_u64().expect("line"))
             .collect();
-        assert_eq!(lines, [5, 6]);
+        assert_eq!(lines, [5, 6, 7]);
         assert!(report["rejected"][1].to_string().contains("quantity"));
+        assert!(
+            report["rejected"][2]
+                .to_string()
+                .contains("at most 10000000000.00"),
+            "{}",
+            report["rejected"][2]
+        );
         // Again: nothing new, the good rows are recognised.
         let again = silkroute(&["import", "orders", &path, "--seller", &seller_id], &url);
         assert!(

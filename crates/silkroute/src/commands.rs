@@ -98,7 +98,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let config = config::load(cli.config.as_deref(), cli.database_url.clone())?;
     let json = cli.json;
     match cli.command {
-        Command::Serve(args) => serve(&config, args).await,
+        Command::Serve(args) => serve(&config, cli.config.as_deref(), args).await,
         Command::Migrate => migrate(&config, json).await,
         Command::Demo(args) => {
             let app = open_app(&config).await?;

@@ -1,6 +1,7 @@
 //! `silkroute serve`: migrate, seed the demo on request, start the background jobs, and serve the
 //! API until Ctrl-C or SIGTERM, finishing the requests in flight.
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -8,9 +9,8 @@ use anyhow::Context;
 use silkroute_app::{App, Role};
 use silkroute_http::{HttpConfig, MetricsAccess};
 
-use super::demo::run_demo;
 use super::{app_error, open_app};
-use crate::cli::{DemoArgs, ServeArgs};
+use crate::cli::ServeArgs;
 use crate::config::Config;
 
 /// Card authorisations lapse after seven days and quotes after half an hour; a minute's delay in
@@ -50,7 +50,36 @@ fn spawn_housekeeping(app: App) {
     });
 }
 
-pub(super) async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<ExitCode> {
+/// Seeds the demo in a child process (`silkroute demo`): the generator's working memory (about
+/// 1 GiB for 20,000 orders and their traffic) goes back to the system when the child exits, so
+/// the server that stays up runs at its own size (tens of MiB) instead of keeping the heap the
+/// seeding grew.
+async fn seed_demo_in_child(
+    config_file: Option<&Path>,
+    database_url: &str,
+    orders: u32,
+) -> anyhow::Result<()> {
+    let executable = std::env::current_exe().context("cannot find the silkroute executable")?;
+    let mut command = std::process::Command::new(executable);
+    if let Some(file) = config_file {
+        command.arg("--config").arg(file);
+    }
+    command
+        .args(["--database-url", database_url, "demo", "--orders"])
+        .arg(orders.to_string());
+    let status = tokio::task::spawn_blocking(move || command.status())
+        .await
+        .context("the demo seeding task failed")?
+        .context("cannot start `silkroute demo`")?;
+    anyhow::ensure!(status.success(), "seeding the demo failed ({status})");
+    Ok(())
+}
+
+pub(super) async fn serve(
+    config: &Config,
+    config_file: Option<&Path>,
+    args: ServeArgs,
+) -> anyhow::Result<ExitCode> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SILKROUTE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
@@ -68,7 +97,6 @@ pub(super) async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<Ex
     }
     let bind = args.bind.unwrap_or(config.bind);
     app.leave_analytics_refresh_to_a_job();
-    spawn_housekeeping(app.clone());
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .with_context(|| format!("cannot listen on {bind}"))?;
@@ -76,20 +104,7 @@ pub(super) async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<Ex
     if args.demo {
         if app.row_counts().await.map_err(app_error)?.sellers == 0 {
             eprintln!("seeding the demo marketplace…");
-            run_demo(
-                &app,
-                &DemoArgs {
-                    sellers: 200,
-                    products_per_seller: 100,
-                    buyers: 2_000,
-                    orders: args.demo_orders,
-                    days: 730,
-                    traffic_days: 90,
-                    seed: 42,
-                },
-                false,
-            )
-            .await?;
+            seed_demo_in_child(config_file, &config.database_url, args.demo_orders).await?;
         }
         let admin = app
             .create_token(Role::Admin, None, None, "demo admin")
@@ -146,6 +161,9 @@ pub(super) async fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<Ex
             );
         }
     }
+    // After seeding: a refresh running beside the seeding child would roll up its history a
+    // second time, in this process's memory.
+    spawn_housekeeping(app.clone());
     println!("Silkroute listening on http://{address}");
     println!("try: curl 'http://{address}/api/v1/catalog?market=DE&limit=3'");
     let (router, metrics_router) = silkroute_http::routers(

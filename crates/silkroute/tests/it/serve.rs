@@ -77,6 +77,17 @@ fn serve_demo_answers_on_the_printed_url() {
         Some(100),
         "the demo seller lists 100 products"
     );
+    // The demo was seeded by a child process: the server that stays up is small.
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).expect("status");
+    let rss_kib: u64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.split_whitespace().next()?.parse().ok())
+        .expect("VmRSS");
+    assert!(
+        rss_kib < 100 * 1024,
+        "the serving process holds {rss_kib} KiB after seeding"
+    );
 
     let terminated = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])

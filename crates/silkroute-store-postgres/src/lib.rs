@@ -20,6 +20,10 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// The store on PostgreSQL; open one with [`PostgresStoreExt::connect`].
 pub type PostgresStore = SqlxStore<PostgresBackend>;
 
+// The shared implementation's sqlx bounds hold for this backend: checked here, where the backend
+// is built, rather than first in a crate that opens the store.
+const _: fn(PostgresStore) -> Box<dyn silkroute_store::Store> = |store| Box::new(store);
+
 /// Names of the migrations this backend ships, in order (checked against SQLite's).
 pub fn migration_names() -> Vec<String> {
     silkroute_store_sqlx::migration_names(&MIGRATOR)

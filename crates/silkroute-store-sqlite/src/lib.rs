@@ -21,6 +21,10 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// The store on SQLite; open one with [`SqliteStoreExt::connect`].
 pub type SqliteStore = SqlxStore<SqliteBackend>;
 
+// The shared implementation's sqlx bounds hold for this backend: checked here, where the backend
+// is built, rather than first in a crate that opens the store.
+const _: fn(SqliteStore) -> Box<dyn silkroute_store::Store> = |store| Box::new(store);
+
 /// Names of the migrations this backend ships, in order (checked against PostgreSQL's).
 pub fn migration_names() -> Vec<String> {
     silkroute_store_sqlx::migration_names(&MIGRATOR)

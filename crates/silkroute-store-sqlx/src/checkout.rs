@@ -6,8 +6,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use silkroute_domain::ids::WarehouseId;
+use silkroute_domain::order::OrderStatus;
 use silkroute_store::{
-    CheckoutPlacement, OrderRecord, PlacementOutcome, StoreError, StoreResult, StoredQuote,
+    CheckoutPlacement, NewOrderEvent, OrderLine, OrderRecord, PlacementOutcome, StoreError,
+    StoreResult, StoredQuote,
 };
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Type};
 
@@ -133,7 +136,7 @@ where
         let mut warehouses: BTreeMap<(usize, i64), String> = BTreeMap::new();
         // Rows are locked in one global order (seller, then product) so that two checkouts
         // of the same products can never wait on each other in a cycle (PostgreSQL).
-        let mut wanted: Vec<(usize, &::silkroute_store::OrderLine)> = placement
+        let mut wanted: Vec<(usize, &OrderLine)> = placement
             .orders
             .iter()
             .enumerate()
@@ -251,7 +254,7 @@ where
                 .await?;
                 let mut line = line.clone();
                 line.warehouse_id = Some(
-                    silkroute_domain::ids::WarehouseId::parse(&warehouse)
+                    WarehouseId::parse(&warehouse)
                         .map_err(|e| StoreError::Corrupt(e.to_string()))?,
                 );
                 lines.push(line);
@@ -333,9 +336,9 @@ where
     async fn insert_event(
         tx: &mut BackendConnection<B>,
         order: &OrderRecord,
-        from: Option<silkroute_domain::order::OrderStatus>,
-        to: silkroute_domain::order::OrderStatus,
-        event: &silkroute_store::NewOrderEvent,
+        from: Option<OrderStatus>,
+        to: OrderStatus,
+        event: &NewOrderEvent,
     ) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO order_events (seller_id, order_id, seq, from_status, to_status, action, \

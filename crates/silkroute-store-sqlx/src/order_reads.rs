@@ -8,9 +8,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use silkroute_domain::ids::{OrderId, PaymentId, QuoteId, ReturnId};
 use silkroute_store::{
-    CheckoutPlacement, OrderChange, OrderEvent, OrderFilter, OrderRecord, OrderScope, OrderStore,
-    Page, PageRequest, PaymentChange, PaymentChangeOutcome, PaymentRecord, PlacementOutcome,
-    RefundRecord, ReturnRecord, StoreError, StoreResult, StoredQuote,
+    CheckoutPlacement, OrderChange, OrderEvent, OrderFilter, OrderLine, OrderRecord, OrderScope,
+    OrderStore, Page, PageRequest, PaymentChange, PaymentChangeOutcome, PaymentRecord,
+    PlacementOutcome, RefundRecord, ReturnRecord, StoreError, StoreResult, StoredQuote,
 };
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
 
@@ -317,7 +317,7 @@ where
             query = query.bind(order.id.as_str());
         }
         let rows = query.fetch_all(&self.pool).await.map_err(backend_error)?;
-        let mut by_order: HashMap<OrderId, Vec<silkroute_store::OrderLine>> = HashMap::new();
+        let mut by_order: HashMap<OrderId, Vec<OrderLine>> = HashMap::new();
         for row in &rows {
             let (order_id, line) = crate::order_line(row)?;
             by_order.entry(order_id).or_default().push(line);

@@ -1,9 +1,8 @@
-//! Distinct visitors and buyers over any period from day rows: the
-//! `rollup_recency` table (see its migration) counts each person's active days by the previous
-//! day they were active, so a period's distinct people are a sum over its days instead of a
-//! distinct scan of every visitor-day in it. Kept exact under replaced days: a refresh takes
-//! the touched people's old contributions off before it replaces their days, and puts their new
-//! ones on after.
+//! Distinct visitors and buyers over any period from day rows: the `rollup_recency` table (see
+//! its migration) counts each person's active days by the previous day they were active, so a
+//! period's distinct people are a sum over its days instead of a distinct scan of every
+//! visitor-day in it. Kept exact under replaced days: a refresh takes the touched people's old
+//! contributions off before it replaces their days, and puts their new ones on after.
 
 use std::collections::BTreeSet;
 

@@ -7,10 +7,11 @@
 //! durable as before, only cheaper.
 
 use silkroute_store::{CheckoutPlacement, PlacementOutcome, StoreError, StoreResult, StoredQuote};
+use silkroute_store_sqlx::backend_error;
 use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::backend_error;
+use crate::SqliteStore;
 
 /// The most writes one commit carries: enough to amortise the fsync, few enough that the first
 /// caller in a batch does not wait long for the last.
@@ -87,8 +88,8 @@ fn failed(message: &str) -> StoreError {
 }
 
 /// Every job in one transaction and one commit. A refused checkout writes nothing (see
-/// `orders::place`) and a failed quote INSERT is undone by SQLite itself, so neither needs a
-/// savepoint; any other failure abandons the batch (`Err`) for `run_alone`.
+/// `SqlxStore::place_in_transaction`) and a failed quote INSERT is undone by SQLite itself, so
+/// neither needs a savepoint; any other failure abandons the batch (`Err`) for `run_alone`.
 async fn run_together(pool: &SqlitePool, jobs: &[Job]) -> Result<Vec<Answer>, StoreError> {
     let mut tx = pool.begin().await.map_err(backend_error)?;
     let mut answers = Vec::with_capacity(jobs.len());
@@ -96,11 +97,11 @@ async fn run_together(pool: &SqlitePool, jobs: &[Job]) -> Result<Vec<Answer>, St
         match job {
             Job::Quote(quote, _) => {
                 answers.push(Answer::Quote(
-                    crate::orders::insert_quote(&mut tx, quote).await,
+                    SqliteStore::insert_quote_in_transaction(&mut tx, quote).await,
                 ));
             }
             Job::Place(placement, _) => {
-                let outcome = crate::orders::place(&mut tx, placement).await?;
+                let outcome = SqliteStore::place_in_transaction(&mut tx, placement).await?;
                 answers.push(Answer::Place(Ok(outcome)));
             }
         }
@@ -114,7 +115,7 @@ async fn run_alone(pool: &SqlitePool, job: &Job) -> Answer {
         Job::Quote(quote, _) => {
             let result = async {
                 let mut tx = pool.begin().await.map_err(backend_error)?;
-                crate::orders::insert_quote(&mut tx, quote).await?;
+                SqliteStore::insert_quote_in_transaction(&mut tx, quote).await?;
                 tx.commit().await.map_err(backend_error)
             }
             .await;
@@ -123,7 +124,7 @@ async fn run_alone(pool: &SqlitePool, job: &Job) -> Answer {
         Job::Place(placement, _) => {
             let result = async {
                 let mut tx = pool.begin().await.map_err(backend_error)?;
-                let outcome = crate::orders::place(&mut tx, placement).await?;
+                let outcome = SqliteStore::place_in_transaction(&mut tx, placement).await?;
                 tx.commit().await.map_err(backend_error)?;
                 Ok(outcome)
             }

@@ -1,59 +1,43 @@
 //! The embedded default backend: one SQLite file in WAL mode with foreign keys on. Writes are
 //! serialised by SQLite itself; `BEGIN IMMEDIATE` is used where a read decides a write, so that
-//! two writers never both pass a check.
+//! two writers never both pass a check. The statements are `silkroute_store_sqlx`'s; this crate
+//! holds what is SQLite's own: the connection options, the migrations, the group committer that
+//! lets many checkouts share one fsync, and its [`Backend`](silkroute_store_sqlx::Backend).
 
-mod analytics;
-mod catalog;
-mod facts;
+mod backend;
 mod group_commit;
-mod idempotency;
-mod import;
-mod orders;
-mod parties;
-mod reference;
-mod stock;
-mod storefront;
 
+use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use silkroute_store::{RowCounts, Store, StoreError, StoreResult};
-use sqlx::Row;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+pub use backend::SqliteBackend;
+use silkroute_store::StoreResult;
+use silkroute_store_sqlx::{SqlxStore, backend_error};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// The store on SQLite; open one with [`SqliteStoreExt::connect`].
+pub type SqliteStore = SqlxStore<SqliteBackend>;
+
+// The shared implementation's sqlx bounds hold for this backend: checked here, where the backend
+// is built, rather than first in a crate that opens the store.
+const _: fn(SqliteStore) -> Box<dyn silkroute_store::Store> = |store| Box::new(store);
+
 /// Names of the migrations this backend ships, in order (checked against PostgreSQL's).
 pub fn migration_names() -> Vec<String> {
-    MIGRATOR
-        .iter()
-        .map(|migration| format!("{:04}_{}", migration.version, migration.description))
-        .collect()
+    silkroute_store_sqlx::migration_names(&MIGRATOR)
 }
 
-pub(crate) use silkroute_store_sqlx::backend_error;
-
-/// An order's snapshot as its `body` column holds it here: compressed (SQLite does not compress
-/// on its own; see `silkroute_store_sqlx::order_snapshot`).
-pub(crate) fn order_snapshot_column(
-    snapshot: &silkroute_domain::checkout::OrderSnapshot,
-) -> StoreResult<Vec<u8>> {
-    silkroute_store_sqlx::order_snapshot::compress(snapshot)
-}
-
-#[derive(Clone)]
-pub struct SqliteStore {
-    pub(crate) pool: SqlitePool,
-    /// Checkout writes go through one committer task (see `group_commit`).
-    pub(crate) committer: tokio::sync::mpsc::Sender<group_commit::Job>,
-}
-
-impl SqliteStore {
+/// Opening a [`SqliteStore`] (a trait because the store type is the shared crate's).
+pub trait SqliteStoreExt: Sized {
     /// Opens (creating if needed) the database named by a `sqlite://path` URL.
-    pub async fn connect(url: &str) -> StoreResult<SqliteStore> {
+    fn connect(url: &str) -> impl Future<Output = StoreResult<Self>> + Send;
+}
+
+impl SqliteStoreExt for SqliteStore {
+    async fn connect(url: &str) -> StoreResult<SqliteStore> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(backend_error)?
             .create_if_missing(true)
@@ -70,85 +54,6 @@ impl SqliteStore {
             .await
             .map_err(backend_error)?;
         let committer = group_commit::start(pool.clone());
-        Ok(SqliteStore { pool, committer })
+        Ok(SqlxStore::new(pool, SqliteBackend { committer }))
     }
-}
-
-#[async_trait]
-impl Store for SqliteStore {
-    fn backend(&self) -> &'static str {
-        "sqlite"
-    }
-
-    async fn migrate(&self) -> StoreResult<Vec<String>> {
-        let before = applied_versions(&self.pool).await?;
-        MIGRATOR
-            .run(&self.pool)
-            .await
-            .map_err(|error| StoreError::Backend(Box::new(error)))?;
-        Ok(MIGRATOR
-            .iter()
-            .filter(|migration| !before.contains(&migration.version))
-            .map(|migration| format!("{:04}_{}", migration.version, migration.description))
-            .collect())
-    }
-
-    async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map_err(backend_error)?;
-        Ok(())
-    }
-
-    async fn refresh_planner_statistics(&self) -> StoreResult<()> {
-        // Nothing to do: SQLite plans these queries by their indexes without statistics (the
-        // analytics benchmark's figures at a million order lines are without them), and an
-        // ANALYZE would read the whole file.
-        Ok(())
-    }
-
-    async fn row_counts(&self) -> StoreResult<RowCounts> {
-        let row = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM sellers), (SELECT COUNT(*) FROM buyers), \
-             (SELECT COUNT(*) FROM products), (SELECT COUNT(*) FROM fx_rates), \
-             (SELECT COUNT(*) FROM market_rules), (SELECT COUNT(*) FROM orders), \
-             (SELECT COUNT(*) FROM storefront_events)",
-        )
-        .fetch_one(&self.pool)
-        .await
-        .map_err(backend_error)?;
-        Ok(RowCounts {
-            sellers: row.try_get(0).map_err(backend_error)?,
-            buyers: row.try_get(1).map_err(backend_error)?,
-            products: row.try_get(2).map_err(backend_error)?,
-            fx_rates: row.try_get(3).map_err(backend_error)?,
-            market_rules: row.try_get(4).map_err(backend_error)?,
-            orders: row.try_get(5).map_err(backend_error)?,
-            storefront_events: row.try_get(6).map_err(backend_error)?,
-        })
-    }
-
-    async fn order_line_count(&self) -> StoreResult<i64> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM order_lines")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(backend_error)
-    }
-}
-
-async fn applied_versions(pool: &SqlitePool) -> StoreResult<Vec<i64>> {
-    let exists: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
-    )
-    .fetch_one(pool)
-    .await
-    .map_err(backend_error)?;
-    if exists == 0 {
-        return Ok(Vec::new());
-    }
-    sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
-        .fetch_all(pool)
-        .await
-        .map_err(backend_error)
 }

@@ -1,39 +1,48 @@
-//! What the two sqlx backends share besides the trait: decoding a row into a domain record,
-//! mapping driver errors, and the statements both dialects accept alike. Both backends select the
-//! same column names, so one generic decoder per record serves SQLite and PostgreSQL; shared
-//! statements are macros (`order_store!`, `stock_store!`, `order_import_store!`) that each
-//! backend expands with its own types, so a change to an order statement is made once.
+//! The one implementation of Silkroute's store traits over sqlx, for SQLite and PostgreSQL alike:
+//! [`SqlxStore<B>`] runs every statement, generic over the sqlx database, and a [`Backend`] holds
+//! only what differs (snapshot storage, how checkouts and quotes are committed, the FX upsert,
+//! planner statistics, migrations). The statements use what both dialects accept alike (`$n`
+//! placeholders, `RETURNING`, `ON CONFLICT`); both backends select the same column names, so one
+//! generic decoder per record serves both.
+//!
+//! One module per concept: `parties`, `catalog`, `auth` (tokens and idempotency keys), `stock`,
+//! `order_reads` and `order_changes` with `checkout` (the placement), `imports`, `facts`,
+//! `storefront`, `reference`, `analytics` with its `rollup_*` statements, and `store` (the
+//! combined trait: migrations, health, counts).
 
-mod analytics_store;
-mod auth_store;
-mod catalog_store;
-mod fact_store;
-mod import_store;
+mod analytics;
+mod auth;
+mod backend;
+mod bulk_insert;
+mod catalog;
+mod checkout;
+mod facts;
+mod imports;
+mod order_changes;
+mod order_reads;
+mod order_records;
 pub mod order_snapshot;
-mod order_store;
-mod order_writes;
-mod orders;
-mod party_store;
+mod parties;
+mod records;
+mod reference;
 mod rollup_facts;
 mod rollup_industry;
 mod rollup_products;
+mod rollup_reads;
 mod rollup_recency;
 mod rollup_streams;
 mod rollup_writes;
-mod stock_store;
-mod storefront_store;
+mod stock;
+mod store;
+mod storefront;
 
-use chrono::{DateTime, Utc};
-pub use orders::{
-    order, order_event, order_line, order_return, payment, quote, refund, stock_level, to_json,
-    warehouse,
+pub use backend::{Backend, BackendConnection, SqlxStore};
+pub use order_records::to_json;
+pub(crate) use order_records::{
+    order, order_event, order_line, order_return, payment, quote, refund, stock_level, warehouse,
 };
-use silkroute_domain::catalog::Product;
-use silkroute_domain::party::{Buyer, Seller};
-use silkroute_store::rows::{BuyerRow, ProductRow, SellerRow, TokenRow};
-use silkroute_store::{StoreError, StoreResult, TokenRecord};
-use sqlx::{ColumnIndex, Database, Decode, Row, Type};
-pub use stock_store::STOCK_AUDIT_SQL;
+pub(crate) use records::{RecordRow, buyer, product, seller, token};
+use silkroute_store::StoreError;
 
 /// A unique-key clash is a conflict the app can explain; anything else keeps its cause for the log.
 pub fn backend_error(error: sqlx::Error) -> StoreError {
@@ -51,130 +60,12 @@ pub fn backend_error(error: sqlx::Error) -> StoreError {
     StoreError::Backend(Box::new(error))
 }
 
-/// The column types every record uses, decodable from the backend's rows.
-pub trait RecordRow: Row
-where
-    for<'a> &'a str: ColumnIndex<Self>,
-{
-    fn text(&self, column: &str) -> StoreResult<String>;
-    fn optional_text(&self, column: &str) -> StoreResult<Option<String>>;
-    fn integer(&self, column: &str) -> StoreResult<i64>;
-    fn time(&self, column: &str) -> StoreResult<DateTime<Utc>>;
-    fn optional_time(&self, column: &str) -> StoreResult<Option<DateTime<Utc>>>;
-    /// A column's bytes whatever its declared type (a text column holding text or a blob).
-    fn bytes(&self, column: &str) -> StoreResult<Vec<u8>>;
+/// Names of the migrations a backend ships, in order (`0001_foundation`, …): both backends'
+/// lists must match.
+pub fn migration_names(migrator: &sqlx::migrate::Migrator) -> Vec<String> {
+    migrator.iter().map(migration_name).collect()
 }
 
-impl<R> RecordRow for R
-where
-    R: Row,
-    for<'a> &'a str: ColumnIndex<R>,
-    for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
-    for<'r> i64: Decode<'r, R::Database> + Type<R::Database>,
-    for<'r> DateTime<Utc>: Decode<'r, R::Database> + Type<R::Database>,
-    for<'r> Vec<u8>: Decode<'r, R::Database> + Type<R::Database>,
-    R::Database: Database,
-{
-    fn text(&self, column: &str) -> StoreResult<String> {
-        self.try_get(column).map_err(backend_error)
-    }
-
-    fn optional_text(&self, column: &str) -> StoreResult<Option<String>> {
-        self.try_get(column).map_err(backend_error)
-    }
-
-    fn integer(&self, column: &str) -> StoreResult<i64> {
-        self.try_get(column).map_err(backend_error)
-    }
-
-    fn time(&self, column: &str) -> StoreResult<DateTime<Utc>> {
-        self.try_get(column).map_err(backend_error)
-    }
-
-    fn optional_time(&self, column: &str) -> StoreResult<Option<DateTime<Utc>>> {
-        self.try_get(column).map_err(backend_error)
-    }
-
-    fn bytes(&self, column: &str) -> StoreResult<Vec<u8>> {
-        self.try_get_unchecked(column).map_err(backend_error)
-    }
-}
-
-pub fn seller<R: RecordRow>(row: &R) -> StoreResult<Seller>
-where
-    for<'a> &'a str: ColumnIndex<R>,
-{
-    SellerRow {
-        seller_id: row.text("seller_id")?,
-        name: row.text("name")?,
-        country: row.text("country")?,
-        business_model: row.text("business_model")?,
-        settlement_currency: row.text("settlement_currency")?,
-        commission_bps: row.integer("commission_bps")?,
-        time_zone: row.text("time_zone")?,
-        created_at: row.time("created_at")?,
-    }
-    .into_seller()
-}
-
-pub fn buyer<R: RecordRow>(row: &R) -> StoreResult<Buyer>
-where
-    for<'a> &'a str: ColumnIndex<R>,
-{
-    BuyerRow {
-        buyer_id: row.text("buyer_id")?,
-        name: row.text("name")?,
-        country: row.text("country")?,
-        kind: row.text("kind")?,
-        vat_id: row.optional_text("vat_id")?,
-        created_at: row.time("created_at")?,
-    }
-    .into_buyer()
-}
-
-pub fn product<R: RecordRow>(row: &R) -> StoreResult<Product>
-where
-    for<'a> &'a str: ColumnIndex<R>,
-{
-    ProductRow {
-        seller_id: row.text("seller_id")?,
-        product_id: row.text("product_id")?,
-        sku: row.text("sku")?,
-        titles: row.text("titles")?,
-        category: row.text("category")?,
-        hs_code: row.text("hs_code")?,
-        origin_country: row.text("origin_country")?,
-        weight_g: row.integer("weight_g")?,
-        length_mm: row.integer("length_mm")?,
-        width_mm: row.integer("width_mm")?,
-        height_mm: row.integer("height_mm")?,
-        gtin: row.optional_text("gtin")?,
-        currency: row.text("currency")?,
-        base_price_minor: row.integer("base_price_minor")?,
-        unit_cost_minor: row.integer("unit_cost_minor")?,
-        moq: row.integer("moq")?,
-        tier_prices: row.text("tier_prices")?,
-        market_prices: row.text("market_prices")?,
-        status: row.text("status")?,
-        created_at: row.time("created_at")?,
-        updated_at: row.time("updated_at")?,
-    }
-    .into_product()
-}
-
-pub fn token<R: RecordRow>(row: &R) -> StoreResult<TokenRecord>
-where
-    for<'a> &'a str: ColumnIndex<R>,
-{
-    TokenRow {
-        token_id: row.text("token_id")?,
-        token_hash: row.text("token_hash")?,
-        role: row.text("role")?,
-        seller_id: row.optional_text("seller_id")?,
-        buyer_id: row.optional_text("buyer_id")?,
-        label: row.text("label")?,
-        created_at: row.time("created_at")?,
-        revoked_at: row.optional_time("revoked_at")?,
-    }
-    .into_token()
+fn migration_name(migration: &sqlx::migrate::Migration) -> String {
+    format!("{:04}_{}", migration.version, migration.description)
 }

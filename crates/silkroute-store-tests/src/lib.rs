@@ -8,8 +8,8 @@ pub mod orders_story;
 use std::sync::Arc;
 
 use silkroute_store::Store;
-use silkroute_store_postgres::PostgresStore;
-use silkroute_store_sqlite::SqliteStore;
+use silkroute_store_postgres::{PostgresStore, PostgresStoreExt};
+use silkroute_store_sqlite::{SqliteStore, SqliteStoreExt};
 
 pub const POSTGRES_URL_VAR: &str = "SILKROUTE_TEST_POSTGRES_URL";
 

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use silkroute_store::Store;
-use silkroute_store_postgres::PostgresStore;
-use silkroute_store_sqlite::SqliteStore;
+use silkroute_store_postgres::{PostgresStore, PostgresStoreExt};
+use silkroute_store_sqlite::{SqliteStore, SqliteStoreExt};
 
 use crate::config::redact;
 

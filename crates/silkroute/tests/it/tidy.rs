@@ -82,7 +82,7 @@ fn architecture_invariant_only_store_crates_contain_sql() {
     ];
     for entry in std::fs::read_dir(crates_dir()).expect("crates").flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        // The two backends, and the statements and decoders they share (expanded in each).
+        // The one sqlx implementation of the store traits, and the two backends that run it.
         if name == "silkroute-store-sqlite"
             || name == "silkroute-store-postgres"
             || name == "silkroute-store-sqlx"

@@ -13,7 +13,7 @@ use silkroute_app::{
 };
 use silkroute_domain::catalog::ProductInput;
 use silkroute_store::Store;
-use silkroute_store_postgres::PostgresStore;
+use silkroute_store_postgres::{PostgresStore, PostgresStoreExt};
 
 use super::app_error;
 use crate::config::redact;

@@ -1,17 +1,24 @@
-//! FX rates and market rules on SQLite.
+//! FX rates and market rules: the reads and the market-rule replacement are the same in both
+//! dialects; the FX upsert and the rate reads' decimal column are the backend's
+//! (`Backend::upsert_fx_rates`, `LATEST_FX_RATE`, `FX_RATES_PUBLISHED`).
 
 use async_trait::async_trait;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use silkroute_domain::currency::CurrencyCode;
 use silkroute_domain::fx::PublishedRate;
 use silkroute_domain::market::MarketRule;
 use silkroute_store::rows::published_rate;
 use silkroute_store::{FxCoverage, ReferenceStore, StoreError, StoreResult};
-use sqlx::Row;
+use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
 
-use crate::{SqliteStore, backend_error};
+use crate::{Backend, SqlxStore, backend_error};
 
-fn rate_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<PublishedRate> {
+fn rate_from_row<R: Row>(row: &R) -> StoreResult<PublishedRate>
+where
+    for<'r> &'r str: ColumnIndex<R>,
+    for<'r> String: Decode<'r, R::Database> + Type<R::Database>,
+    for<'r> NaiveDate: Decode<'r, R::Database> + Type<R::Database>,
+{
     let currency: String = row.try_get("currency").map_err(backend_error)?;
     let date: NaiveDate = row.try_get("rate_date").map_err(backend_error)?;
     let per_eur: String = row.try_get("per_eur").map_err(backend_error)?;
@@ -19,23 +26,27 @@ fn rate_from_row(row: &sqlx::sqlite::SqliteRow) -> StoreResult<PublishedRate> {
 }
 
 #[async_trait]
-impl ReferenceStore for SqliteStore {
+impl<B: Backend> ReferenceStore for SqlxStore<B>
+where
+    for<'c> &'c mut <B::Db as Database>::Connection: Executor<'c, Database = B::Db>,
+    <B::Db as Database>::Arguments: IntoArguments<B::Db>,
+    for<'r> &'r str: ColumnIndex<<B::Db as Database>::Row>,
+    usize: ColumnIndex<<B::Db as Database>::Row>,
+    for<'q> &'q str: Encode<'q, B::Db> + Type<B::Db>,
+    for<'q> Option<&'q str>: Encode<'q, B::Db>,
+    for<'q> String: Encode<'q, B::Db> + Decode<'q, B::Db> + Type<B::Db>,
+    for<'q> Option<String>: Encode<'q, B::Db>,
+    for<'q> i64: Encode<'q, B::Db> + Decode<'q, B::Db> + Type<B::Db>,
+    for<'q> Option<i64>: Encode<'q, B::Db>,
+    for<'q> bool: Encode<'q, B::Db> + Type<B::Db>,
+    for<'q> NaiveDate: Encode<'q, B::Db> + Decode<'q, B::Db> + Type<B::Db>,
+    for<'q> Option<NaiveDate>: Encode<'q, B::Db>,
+    for<'q> DateTime<Utc>: Encode<'q, B::Db> + Decode<'q, B::Db> + Type<B::Db>,
+    for<'q> Option<DateTime<Utc>>: Encode<'q, B::Db>,
+    for<'q> Vec<u8>: Decode<'q, B::Db> + Type<B::Db>,
+{
     async fn upsert_fx_rates(&self, rates: &[PublishedRate]) -> StoreResult<u64> {
-        let mut tx = self.pool.begin().await.map_err(backend_error)?;
-        for rate in rates {
-            sqlx::query(
-                "INSERT INTO fx_rates (currency, rate_date, per_eur) VALUES ($1, $2, $3) \
-                 ON CONFLICT (currency, rate_date) DO UPDATE SET per_eur = excluded.per_eur",
-            )
-            .bind(rate.currency.as_str())
-            .bind(rate.date)
-            .bind(rate.per_eur.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(backend_error)?;
-        }
-        tx.commit().await.map_err(backend_error)?;
-        Ok(rates.len() as u64)
+        self.backend.upsert_fx_rates(&self.pool, rates).await
     }
 
     async fn latest_fx_rate(
@@ -43,27 +54,21 @@ impl ReferenceStore for SqliteStore {
         currency: CurrencyCode,
         on_or_before: NaiveDate,
     ) -> StoreResult<Option<PublishedRate>> {
-        let row = sqlx::query(
-            "SELECT currency, rate_date, per_eur FROM fx_rates \
-             WHERE currency = $1 AND rate_date <= $2 ORDER BY rate_date DESC LIMIT 1",
-        )
-        .bind(currency.as_str())
-        .bind(on_or_before)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(backend_error)?;
+        let row = sqlx::query(B::LATEST_FX_RATE)
+            .bind(currency.as_str())
+            .bind(on_or_before)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(backend_error)?;
         row.as_ref().map(rate_from_row).transpose()
     }
 
     async fn fx_rates_published(&self, on_or_before: NaiveDate) -> StoreResult<Vec<PublishedRate>> {
-        let rows = sqlx::query(
-            "SELECT currency, rate_date, per_eur FROM fx_rates WHERE rate_date = \
-             (SELECT MAX(rate_date) FROM fx_rates WHERE rate_date <= $1) ORDER BY currency",
-        )
-        .bind(on_or_before)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(backend_error)?;
+        let rows = sqlx::query(B::FX_RATES_PUBLISHED)
+            .bind(on_or_before)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(backend_error)?;
         rows.iter().map(rate_from_row).collect()
     }
 

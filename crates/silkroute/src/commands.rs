@@ -370,9 +370,15 @@ async fn fx(config: &Config, command: FxCommand, json: bool) -> anyhow::Result<E
                     "imported {} rates for {} currencies, {} to {}",
                     report.rates, report.currencies, report.first_date, report.last_date
                 );
+                if !report.retired_currencies.is_empty() {
+                    println!(
+                        "retired currencies served from the shipped ECB history, not stored: {}",
+                        report.retired_currencies.join(", ")
+                    );
+                }
                 if !report.skipped_currencies.is_empty() {
                     println!(
-                        "skipped retired currencies: {}",
+                        "skipped unknown currencies: {}",
                         report.skipped_currencies.join(", ")
                     );
                 }

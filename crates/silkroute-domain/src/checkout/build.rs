@@ -346,7 +346,7 @@ fn build_group(
                 ));
             }
             dap_notes.push(format!(
-                "delivered at place (DAP): {goods} in lines[{line}] cannot be delivered duty paid — {reason}, and excise is only assessed there ({rule} v{rule_version})"
+                "delivered at place (DAP): {goods} in lines[{line}] cannot be delivered duty paid — {reason}; excise is not known before customs assesses it ({rule} v{rule_version})"
             ));
             consignment.incoterm_preference = Some(Incoterm::Dap);
             estimate(&consignment)

@@ -159,7 +159,7 @@ pub enum LandedCostError {
         error: CurrencyError,
     },
     #[error(
-        "lines[{line}] (HS {hs_code}): {goods} cannot be delivered duty paid (DDP): {reason}, and the excise is only assessed there, so it cannot be collected at checkout — ask for DAP ({rule} v{rule_version})"
+        "lines[{line}] (HS {hs_code}): {goods} cannot be delivered duty paid (DDP) — {reason}; excise is not known before customs assesses it, so it cannot be collected at checkout: ask for DAP ({rule} v{rule_version})"
     )]
     DutyPaidUnavailable {
         /// Index of the line in the consignment (0-based).

@@ -57,17 +57,6 @@ pub enum ExclusionScope {
     FlatDuty,
 }
 
-impl ExclusionScope {
-    /// How a quote names the scope in its reasons.
-    pub fn describe(self) -> &'static str {
-        match self {
-            ExclusionScope::SellerCollection => "seller-collected VAT scheme",
-            ExclusionScope::DutyRelief => "duty relief",
-            ExclusionScope::FlatDuty => "flat duty",
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -142,7 +142,9 @@ fn quote_error(error: QuoteError) -> AppError {
         QuoteError::NoShipping { .. } | QuoteError::UnknownService { .. } => {
             AppError::field("shipping", error.to_string())
         }
-        QuoteError::NoDdpService { .. } => AppError::field("incoterm", error.to_string()),
+        QuoteError::NoDdpService { .. } | QuoteError::NotDeliverableDutyPaid(_) => {
+            AppError::field("incoterm", error.to_string())
+        }
         QuoteError::NoRate { .. } => AppError::Unavailable(error.to_string()),
         QuoteError::LandedCost(_) | QuoteError::Overflow => {
             AppError::field("lines", error.to_string())

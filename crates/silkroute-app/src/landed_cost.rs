@@ -14,7 +14,7 @@ use silkroute_domain::identifiers::EuVatNumber;
 use silkroute_domain::landed_cost::{
     self, Consignment, ConsignmentLine, Incoterm, LandedCost, LandedCostError, TariffTable,
 };
-use silkroute_domain::market::ShippingChannel;
+use silkroute_domain::market::{ShippingChannel, market_currency};
 use silkroute_domain::money::Money;
 use silkroute_domain::party::BuyerKind;
 use utoipa::ToSchema;
@@ -48,7 +48,10 @@ pub struct LandedCostRequest {
     pub buyer_vat_id: Option<String>,
     #[schema(value_type = Vec<Object>)]
     pub lines: Vec<ConsignmentLine>,
+    /// Amounts may be in a currency retired since (HRK for a date in 2022), never after.
+    #[serde(with = "silkroute_domain::money::historical")]
     pub freight: Money,
+    #[serde(default, with = "silkroute_domain::money::historical_option")]
     pub insurance: Option<Money>,
     /// The quote date: rules, tariffs and rates of that day (default today).
     pub date: Option<NaiveDate>,
@@ -111,17 +114,14 @@ impl App {
             incoterm_preference: request.incoterm,
         };
         let policy = self.config.fx_policy(None, 0);
+        let rules = self.store.market_rules().await?;
         let mut wanted: Vec<CurrencyCode> = THRESHOLD_CURRENCIES
             .iter()
             .filter_map(|code| CurrencyCode::parse(code).ok())
             .collect();
         wanted.push(currency);
-        if let Some(local) = request
-            .destination
-            .info()
-            .currency
-            .and_then(|code| CurrencyCode::parse(code).ok())
-        {
+        // The destination's currency that day (HRK for Croatia before 2023).
+        if let Some(local) = market_currency(request.destination, date, &rules) {
             wanted.push(local);
         }
         let mut legs: HashMap<CurrencyCode, PublishedRate> = HashMap::new();
@@ -134,14 +134,21 @@ impl App {
                 legs.insert(code, leg);
             }
         }
-        let rules = self.store.market_rules().await?;
         landed_cost::landed_cost(&consignment, &rules, tariffs()?, &|code| {
             legs.get(&code).copied()
         })
         .map_err(|error| match error {
             LandedCostError::NoLines => AppError::field("lines", error.to_string()),
-            LandedCostError::ZeroQuantity { line } => {
-                AppError::field(format!("lines[{line}].quantity"), error.to_string())
+            // The engine counts lines from 1 in its message; the field path counts from 0.
+            LandedCostError::ZeroQuantity { line } => AppError::field(
+                format!("lines[{}].quantity", line.saturating_sub(1)),
+                error.to_string(),
+            ),
+            LandedCostError::CurrencyNotInUse { ref field, .. } => {
+                AppError::field(format!("{field}.currency"), error.to_string())
+            }
+            LandedCostError::DutyPaidUnavailable { .. } => {
+                AppError::field("incoterm", error.to_string())
             }
             LandedCostError::NegativeAmount | LandedCostError::MixedCurrencies { .. } => {
                 AppError::field("lines", error.to_string())

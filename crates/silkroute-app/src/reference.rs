@@ -1,11 +1,19 @@
 //! Reference data use cases: loading the shipped market rules, importing ECB rates, converting
 //! money, and showing which rules a market applies on a given day.
+//!
+//! Retired currencies (the kuna, the lev and the euro's other predecessors) are converted on the
+//! days they were in use. Their rates come from the ECB history shipped in the binary, not from
+//! the store: the ECB stopped quoting each on the day it was retired, so the shipped sheet holds
+//! every rate they will ever have, while the store keeps the rates of the currencies in force
+//! (it reads codes back as prices need them).
+
+use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use silkroute_domain::country::{CountryCode, all_countries};
 use silkroute_domain::currency::CurrencyCode;
-use silkroute_domain::fx::{self, Conversion, FxError, PublishedRate, RateMode};
+use silkroute_domain::fx::{self, Conversion, EcbSheet, FxError, PublishedRate, RateMode};
 use silkroute_domain::market::{
     self, MarketProfile, MarketRule, MarketView, embedded_rule_files, parse_rule_file,
     validate_rule_set,
@@ -23,11 +31,32 @@ pub const ECB_SNAPSHOT: &str = include_str!("../../silkroute-domain/data/ecb/eur
 /// Rates are written in chunks so that a progress bar can move and no transaction grows huge.
 const FX_IMPORT_CHUNK: usize = 5_000;
 
+/// The shipped history's rates of retired currencies, parsed on first use (a conversion of a
+/// past day in kuna), sorted as [`EcbSheet::latest_on_or_before`] needs.
+static RETIRED_RATES: LazyLock<Result<EcbSheet, String>> = LazyLock::new(|| {
+    let mut sheet = fx::parse_ecb_csv(ECB_SNAPSHOT).map_err(|error| error.to_string())?;
+    sheet
+        .rates
+        .retain(|rate| rate.currency.retired_on().is_some());
+    sheet.rates.shrink_to_fit();
+    Ok(sheet)
+});
+
+fn retired_rates() -> AppResult<&'static EcbSheet> {
+    RETIRED_RATES.as_ref().map_err(|error| {
+        AppError::Unavailable(format!("the shipped ECB history is invalid: {error}"))
+    })
+}
+
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct FxImportReport {
     pub rates: u64,
     pub currencies: usize,
+    /// Columns that are not ISO 4217 codes the platform knows (ROL, TRL), in sheet order.
     pub skipped_currencies: Vec<String>,
+    /// Retired currencies in the sheet (HRK, BGN…): not stored, because their rates are served
+    /// from the shipped ECB history, which already holds all of them.
+    pub retired_currencies: Vec<String>,
     pub first_date: NaiveDate,
     pub last_date: NaiveDate,
 }
@@ -83,25 +112,32 @@ impl App {
     ) -> AppResult<FxImportReport> {
         let sheet =
             fx::parse_ecb_csv(text).map_err(|error| AppError::field("file", error.to_string()))?;
-        let total = sheet.rates.len() as u64;
+        let (retired, in_force): (Vec<PublishedRate>, Vec<PublishedRate>) = sheet
+            .rates
+            .into_iter()
+            .partition(|rate| rate.currency.retired_on().is_some());
+        let total = in_force.len() as u64;
         let mut written = 0u64;
         progress(0, total);
-        for chunk in sheet.rates.chunks(FX_IMPORT_CHUNK) {
+        for chunk in in_force.chunks(FX_IMPORT_CHUNK) {
             written += self.store.upsert_fx_rates(chunk).await?;
             progress(written, total);
         }
         self.cache.forget();
-        let mut currencies: Vec<&str> = sheet
-            .rates
-            .iter()
-            .map(|rate| rate.currency.as_str())
-            .collect();
-        currencies.sort_unstable();
-        currencies.dedup();
+        let codes = |rates: &[PublishedRate]| {
+            let mut codes: Vec<String> = rates
+                .iter()
+                .map(|rate| rate.currency.as_str().to_string())
+                .collect();
+            codes.sort_unstable();
+            codes.dedup();
+            codes
+        };
         Ok(FxImportReport {
             rates: written,
-            currencies: currencies.len(),
+            currencies: codes(&in_force).len(),
             skipped_currencies: sheet.skipped_currencies,
+            retired_currencies: codes(&retired),
             first_date: sheet.first_date,
             last_date: sheet.last_date,
         })
@@ -111,9 +147,26 @@ impl App {
         Ok(self.store.fx_coverage().await?)
     }
 
+    /// The newest publication on or before `date`, with the retired currencies the ECB still
+    /// quoted that day (the kuna in 2020).
     pub async fn fx_rates(&self, date: Option<NaiveDate>) -> AppResult<Vec<PublishedRate>> {
         let date = date.unwrap_or_else(|| self.now().date_naive());
-        Ok(self.store.fx_rates_published(date).await?)
+        let mut rates = self.store.fx_rates_published(date).await?;
+        if let Some(published) = rates.first().map(|rate| rate.date) {
+            let retired = retired_rates()?;
+            for currency in silkroute_domain::currency::retired_currencies() {
+                let Ok(code) = CurrencyCode::parse_historical(currency.code) else {
+                    continue;
+                };
+                if let Some(rate) = retired.latest_on_or_before(code, published)
+                    && rate.date == published
+                {
+                    rates.push(rate);
+                }
+            }
+            rates.sort_by_key(|rate| rate.currency);
+        }
+        Ok(rates)
     }
 
     pub(crate) async fn fx_leg(
@@ -124,13 +177,17 @@ impl App {
     ) -> AppResult<PublishedRate> {
         let latest = if currency == CurrencyCode::EUR {
             None
+        } else if currency.retired_on().is_some() {
+            retired_rates()?.latest_on_or_before(currency, date)
         } else {
             self.store.latest_fx_rate(currency, date).await?
         };
         fx::resolve_leg(currency, date, latest, policy).map_err(fx_unavailable)
     }
 
-    /// Converts an amount given as text, as the API and CLI receive it.
+    /// Converts an amount given as text, as the API and CLI receive it. A retired currency
+    /// converts on the days it was in use (HRK until 2022-12-31) and is refused after, naming the
+    /// day it was retired.
     pub async fn convert(
         &self,
         amount: &str,
@@ -140,9 +197,10 @@ impl App {
         mode: Option<RateMode>,
         spread_bps: Option<u32>,
     ) -> AppResult<Conversion> {
+        let date = date.unwrap_or_else(|| self.now().date_naive());
         let mut errors = FieldErrors::new();
-        let from = errors.check("from", CurrencyCode::parse(from));
-        let to = errors.check("to", CurrencyCode::parse(to));
+        let from = errors.check("from", CurrencyCode::parse_on(from, date));
+        let to = errors.check("to", CurrencyCode::parse_on(to, date));
         let amount =
             from.and_then(|from| errors.check("amount", Money::parse_entered(amount, from)));
         let spread_bps = spread_bps.unwrap_or(0);
@@ -155,7 +213,6 @@ impl App {
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors.into_vec()));
         }
-        let date = date.unwrap_or_else(|| self.now().date_naive());
         let policy = self.config.fx_policy(mode, spread_bps);
         let from_leg = self.fx_leg(amount.currency(), date, &policy).await?;
         let to_leg = self.fx_leg(to, date, &policy).await?;

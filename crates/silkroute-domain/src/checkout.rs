@@ -8,7 +8,8 @@
 //! # Model
 //! * **Groups.** Lines are grouped per seller; each group ships as one parcel from the seller's
 //!   country and becomes one order. Duties and taxes are computed per group (per consignment).
-//! * **Currency.** The buyer pays in the destination's currency. A product's market price for
+//! * **Currency.** The buyer pays in the destination's currency of the quote date
+//!   (`market::market_currency`, the one the landed-cost engine uses). A product's market price for
 //!   the destination is used as is (in that currency) unless a B2B price break is reached; any
 //!   other price — and freight from the USD rate cards — is converted with the buyer spread
 //!   (`fx::convert_price`), unit by unit, so that unit × quantity is the line total.
@@ -16,9 +17,11 @@
 //!   currency: its own price for the goods (tier applied; market prices converted at the mid
 //!   rate) and the freight at the mid rate. Duties and taxes belong to the authorities.
 //! * **Incoterm.** DDP by default when the selected carrier can clear on the buyer's behalf; the
-//!   buyer may ask for DAP. Seller-collected schemes (IOSS, UK, AU, NO, SG) are always DDP. With
-//!   DAP the group estimates what the buyer pays at the door: duty and tax plus the carrier's
-//!   clearance fee.
+//!   buyer may ask for DAP. Seller-collected schemes (IOSS, UK, AU, NO, SG) are always DDP. A
+//!   group with excise goods at the border is never DDP (excise is not computed): it goes DAP
+//!   with a note, and a buyer asking for DDP is refused with the line and the reason. With DAP
+//!   the group estimates what the buyer pays at the door: duty and tax plus the carrier's
+//!   clearance fee. Goods a scheme or relief does not cover are listed in `exclusions`.
 //! * **Delivery.** Quote date + handling days + the selected service's transit days.
 
 mod build;
@@ -33,7 +36,7 @@ use utoipa::ToSchema;
 use crate::country::CountryCode;
 use crate::currency::CurrencyCode;
 use crate::ids::{ProductId, SellerId};
-use crate::landed_cost::{ChargeLine, Incoterm, LandedCostError};
+use crate::landed_cost::{ChargeLine, ExcludedGoods, Incoterm, LandedCostError};
 use crate::money::Money;
 use crate::shipping::{Preference, ServiceLevel};
 
@@ -166,6 +169,11 @@ pub struct QuoteGroup {
     pub taxes: Money,
     pub seller_totals: SellerTotals,
     pub delivery: DeliveryRange,
+    /// Goods of the group that a scheme or relief of the destination does not cover (excise
+    /// goods outside IOSS), with the reason; `line` is the index in the request's `lines`.
+    #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
+    pub exclusions: Vec<ExcludedGoods>,
     /// The engine's explanations (which threshold applied, reverse charge, …).
     pub notes: Vec<String>,
 }
@@ -309,6 +317,10 @@ pub enum QuoteError {
         country: CountryCode,
         reason: String,
     },
+    /// The buyer asked for DDP, but a line holds goods whose excise is only assessed at the
+    /// border (the error names the line by its index in the request).
+    #[error("{0}")]
+    NotDeliverableDutyPaid(LandedCostError),
     #[error("landed cost: {0}")]
     LandedCost(LandedCostError),
     #[error("amount overflow")]

@@ -2,12 +2,19 @@
 //! currency that exists and whose minor unit (the number of decimals a price may carry) is known.
 //! Codes without a minor unit (precious metals, SDR, test and "no currency" codes) are recognised
 //! but refused as the currency of a price, because there is no correct way to round them.
+//!
+//! Codes also end: Croatia's kuna on 2023-01-01, Bulgaria's lev on 2026-01-01. A retired code is
+//! refused wherever money is priced today ([`CurrencyCode::parse`], and so the JSON money shape),
+//! but history still needs it — an exchange rate of 2020, a landed cost quoted for a day when the
+//! kuna was Croatia's money — so [`CurrencyCode::parse_on`] accepts a code on the days it was in
+//! use and says on which day it was retired otherwise.
 
 mod table;
 
 use std::fmt;
 use std::str::FromStr;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
@@ -17,8 +24,9 @@ use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CurrencyCode([u8; 3]);
 
-/// One row of ISO 4217 list one. Exposed so that API clients can be offered the list and so that
-/// other modules can learn the minor unit without hard-coding it.
+/// One row of ISO 4217 list one (or, for a retired code, list three). Exposed so that API clients
+/// can be offered the list and so that other modules can learn the minor unit without
+/// hard-coding it.
 #[derive(Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Currency {
     pub code: &'static str,
@@ -26,16 +34,28 @@ pub struct Currency {
     pub name: &'static str,
     /// `None` where ISO 4217 says "N.A.": such units cannot be rounded, so cannot price goods.
     pub minor_units: Option<u8>,
+    /// The first day the code no longer named legal tender; `None` for a code in force.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retired_on: Option<NaiveDate>,
+    /// The code that took over on `retired_on`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<&'static str>,
 }
 
-/// Why a string is not a usable currency. The two cases are kept apart so that a caller can tell a
-/// typo from a real code that simply cannot carry a price.
+/// Why a string is not a usable currency. The cases are kept apart so that a caller can tell a
+/// typo from a real code that simply cannot carry a price, or no longer could on the day asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CurrencyError {
     #[error("unknown ISO 4217 currency code '{0}'")]
     UnknownCurrency(String),
     #[error("ISO 4217 code '{0}' has no minor unit and cannot be used for prices")]
     NotTradeable(String),
+    #[error("ISO 4217 code '{code}' was retired on {retired_on} (replaced by {replaced_by})")]
+    Retired {
+        code: String,
+        retired_on: NaiveDate,
+        replaced_by: &'static str,
+    },
 }
 
 impl CurrencyCode {
@@ -45,8 +65,28 @@ impl CurrencyCode {
     pub const CNY: CurrencyCode = CurrencyCode(*b"CNY");
     pub const JPY: CurrencyCode = CurrencyCode(*b"JPY");
 
-    /// Accepts what people and partner systems actually send: surrounding blanks and any case.
+    /// A code in force, as prices, settlements and reports need. Accepts what people and partner
+    /// systems actually send: surrounding blanks and any case. A retired code is refused with the
+    /// day it was retired.
     pub fn parse(s: &str) -> Result<CurrencyCode, CurrencyError> {
+        let code = CurrencyCode::parse_historical(s)?;
+        match code.retired() {
+            Some(error) => Err(error),
+            None => Ok(code),
+        }
+    }
+
+    /// A code that was in use on `date`: any code in force, or a retired one before the day it
+    /// was retired. For history — exchange rates and landed costs of past days.
+    pub fn parse_on(s: &str, date: NaiveDate) -> Result<CurrencyCode, CurrencyError> {
+        let code = CurrencyCode::parse_historical(s)?;
+        code.check_in_use_on(date)?;
+        Ok(code)
+    }
+
+    /// Any tradeable code, in force or retired, whatever the day: for data whose dates are
+    /// checked elsewhere (a rule naming the kuna for the years Croatia used it).
+    pub fn parse_historical(s: &str) -> Result<CurrencyCode, CurrencyError> {
         let trimmed = s.trim();
         let upper = trimmed.to_ascii_uppercase();
         let currency = lookup_currency(&upper)
@@ -64,7 +104,7 @@ impl CurrencyCode {
     }
 
     pub fn info(&self) -> &'static Currency {
-        // Every constructor went through the table, so the lookup cannot miss; the fallback keeps
+        // Every constructor went through the tables, so the lookup cannot miss; the fallback keeps
         // this total without a panic path.
         lookup_currency(self.as_str()).unwrap_or(&table::CURRENCIES[0])
     }
@@ -73,21 +113,65 @@ impl CurrencyCode {
     pub fn minor_units(&self) -> u32 {
         self.info().minor_units.map_or(0, u32::from)
     }
+
+    /// The first day the code no longer named legal tender, for a retired code.
+    pub fn retired_on(&self) -> Option<NaiveDate> {
+        self.info().retired_on
+    }
+
+    /// Whether money could be counted in this code on `date`.
+    pub fn is_in_use_on(&self, date: NaiveDate) -> bool {
+        self.retired_on().is_none_or(|end| date < end)
+    }
+
+    /// [`CurrencyCode::is_in_use_on`] with the reason as an error.
+    pub fn check_in_use_on(&self, date: NaiveDate) -> Result<(), CurrencyError> {
+        match self.retired() {
+            Some(error) if !self.is_in_use_on(date) => Err(error),
+            _ => Ok(()),
+        }
+    }
+
+    fn retired(&self) -> Option<CurrencyError> {
+        let info = self.info();
+        info.retired_on.map(|retired_on| CurrencyError::Retired {
+            code: info.code.to_string(),
+            retired_on,
+            replaced_by: info.replaced_by.unwrap_or("another code"),
+        })
+    }
 }
 
-/// The whole list, including the codes that cannot price goods, sorted by code.
+/// The codes in force, including the ones that cannot price goods, sorted by code.
 pub fn all_currencies() -> &'static [Currency] {
     &table::CURRENCIES
 }
 
-/// Case-insensitive lookup of any listed code, tradeable or not; deciding whether a code may
-/// price goods is [`CurrencyCode::parse`]'s job.
+/// The retired codes the platform still reads history in, sorted by code.
+pub fn retired_currencies() -> &'static [Currency] {
+    &table::RETIRED
+}
+
+/// Case-insensitive lookup of any listed code — in force or retired, tradeable or not; deciding
+/// whether a code may price goods is [`CurrencyCode::parse`]'s job.
 pub fn lookup_currency(code: &str) -> Option<&'static Currency> {
     let wanted = code.bytes().map(|b| b.to_ascii_uppercase());
-    table::CURRENCIES
-        .binary_search_by(|entry| entry.code.bytes().cmp(wanted.clone()))
-        .ok()
-        .map(|index| &table::CURRENCIES[index])
+    [&table::CURRENCIES[..], &table::RETIRED[..]]
+        .into_iter()
+        .find_map(|list| {
+            list.binary_search_by(|entry| entry.code.bytes().cmp(wanted.clone()))
+                .ok()
+                .map(|index| &list[index])
+        })
+}
+
+/// For `#[serde(deserialize_with)]` on fields that hold history, where a retired code is valid
+/// (a dated rule naming the kuna): accepts what [`CurrencyCode::parse_historical`] accepts.
+pub fn deserialize_historical<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<CurrencyCode, D::Error> {
+    let raw = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+    CurrencyCode::parse_historical(&raw).map_err(serde::de::Error::custom)
 }
 
 impl fmt::Debug for CurrencyCode {
@@ -156,14 +240,32 @@ mod tests {
         let all = all_currencies();
         assert_eq!(all.len(), 178);
         assert!(all.windows(2).all(|pair| pair[0].code < pair[1].code));
-        let mut numerics: Vec<u16> = all.iter().map(|c| c.numeric).collect();
+        assert!(all.iter().all(|c| c.retired_on.is_none()));
+        let retired = retired_currencies();
+        assert!(retired.windows(2).all(|pair| pair[0].code < pair[1].code));
+        let mut numerics: Vec<u16> = all.iter().chain(retired).map(|c| c.numeric).collect();
         numerics.sort_unstable();
         numerics.dedup();
-        assert_eq!(numerics.len(), 178);
+        assert_eq!(numerics.len(), 178 + retired.len());
         assert!(
             all.iter()
+                .chain(retired)
                 .all(|c| c.code.len() == 3 && c.code.bytes().all(|b| b.is_ascii_uppercase()))
         );
+        for currency in retired {
+            assert!(currency.retired_on.is_some(), "{}", currency.code);
+            assert!(
+                lookup_currency(currency.replaced_by.unwrap_or(""))
+                    .is_some_and(|next| next.retired_on.is_none()),
+                "{} is replaced by a code in force",
+                currency.code
+            );
+            assert!(
+                all.iter().all(|c| c.code != currency.code),
+                "{}",
+                currency.code
+            );
+        }
     }
 
     #[rstest]
@@ -213,17 +315,102 @@ mod tests {
 
     #[rstest]
     #[case("ANG")]
-    #[case("BGN")]
-    #[case("HRK")]
     #[case("SLL")]
     #[case("CUC")]
     #[case("ZWL")]
-    fn withdrawn_codes_are_absent(#[case] code: &str) {
+    #[case("ROL")]
+    #[case("TRL")]
+    fn unlisted_withdrawn_codes_are_unknown(#[case] code: &str) {
         assert_eq!(lookup_currency(code), None);
         assert_eq!(
             CurrencyCode::parse(code),
             Err(CurrencyError::UnknownCurrency(code.into()))
         );
+        assert_eq!(
+            CurrencyCode::parse_historical(code),
+            Err(CurrencyError::UnknownCurrency(code.into()))
+        );
+    }
+
+    #[rstest]
+    #[case("HRK", 191, "2023-01-01")]
+    #[case("BGN", 975, "2026-01-01")]
+    #[case("SIT", 705, "2007-01-01")]
+    #[case("CYP", 196, "2008-01-01")]
+    #[case("MTL", 470, "2008-01-01")]
+    #[case("SKK", 703, "2009-01-01")]
+    #[case("EEK", 233, "2011-01-01")]
+    #[case("LVL", 428, "2014-01-01")]
+    #[case("LTL", 440, "2015-01-01")]
+    fn euro_predecessors_are_retired_on_their_changeover_day(
+        #[case] code: &str,
+        #[case] numeric: u16,
+        #[case] retired_on: &str,
+    ) {
+        let retired_on: NaiveDate = retired_on.parse().unwrap();
+        let currency = lookup_currency(code).expect("listed as retired");
+        assert_eq!(
+            (
+                currency.numeric,
+                currency.minor_units,
+                currency.retired_on,
+                currency.replaced_by
+            ),
+            (numeric, Some(2), Some(retired_on), Some("EUR"))
+        );
+        let expected = CurrencyError::Retired {
+            code: code.into(),
+            retired_on,
+            replaced_by: "EUR",
+        };
+        // Where money is priced today, a retired code is refused, saying when it was retired.
+        assert_eq!(CurrencyCode::parse(code), Err(expected.clone()));
+        // History accepts it up to the day before.
+        let last_day = retired_on.pred_opt().unwrap();
+        let historic = CurrencyCode::parse_on(&code.to_lowercase(), last_day).unwrap();
+        assert_eq!(historic.as_str(), code);
+        assert_eq!(historic.minor_units(), 2);
+        assert!(historic.is_in_use_on(last_day));
+        assert!(!historic.is_in_use_on(retired_on));
+        assert_eq!(
+            CurrencyCode::parse_on(code, retired_on),
+            Err(expected.clone())
+        );
+        assert_eq!(historic.check_in_use_on(retired_on), Err(expected));
+        assert_eq!(CurrencyCode::parse_historical(code), Ok(historic));
+    }
+
+    #[test]
+    fn retired_error_names_the_day_and_the_successor() {
+        assert_eq!(
+            CurrencyCode::parse("hrk").unwrap_err().to_string(),
+            "ISO 4217 code 'HRK' was retired on 2023-01-01 (replaced by EUR)"
+        );
+        let day: NaiveDate = "2031-05-01".parse().unwrap();
+        assert_eq!(CurrencyCode::parse_on("EUR", day), Ok(CurrencyCode::EUR));
+        assert!(CurrencyCode::EUR.is_in_use_on(day));
+        assert_eq!(CurrencyCode::EUR.retired_on(), None);
+        assert_eq!(
+            CurrencyCode::parse_on("XAU", day),
+            Err(CurrencyError::NotTradeable("XAU".into()))
+        );
+    }
+
+    #[test]
+    fn serde_refuses_retired_codes_unless_the_field_holds_history() {
+        let error = serde_json::from_str::<CurrencyCode>("\"BGN\"").unwrap_err();
+        assert!(
+            error.to_string().contains("retired on 2026-01-01"),
+            "{error}"
+        );
+        #[derive(serde::Deserialize)]
+        struct Dated {
+            #[serde(deserialize_with = "deserialize_historical")]
+            currency: CurrencyCode,
+        }
+        let dated: Dated = serde_json::from_str(r#"{"currency": "bgn"}"#).unwrap();
+        assert_eq!(dated.currency.as_str(), "BGN");
+        assert!(serde_json::from_str::<Dated>(r#"{"currency": "ABC"}"#).is_err());
     }
 
     #[rstest]

@@ -4,8 +4,10 @@
 //!
 //! # Model (RULES.md §4)
 //!
-//! * **Currency and rounding.** All consignment amounts share one currency; they are converted
-//!   into the destination's currency at the ECB mid rate of the quote date (spread 0, legs given
+//! * **Currency and rounding.** All consignment amounts share one currency, which must have been
+//!   in use on the quote date (a kuna price is fine for 2022, refused for 2023); they are
+//!   converted into the destination's currency of the quote date (`market::market_currency`:
+//!   HRK for Croatia until 2022-12-31) at the ECB mid rate of the quote date (spread 0, legs given
 //!   by the caller; a missing EUR leg is taken as 1). Every converted amount and every charge line
 //!   is rounded **half-up** (ties away from zero) to the destination currency's minor unit, line by
 //!   line; totals are sums of rounded lines. Thresholds are tested in the threshold's own
@@ -19,19 +21,28 @@
 //!   are not checked (they need the buyer's history) and are noted.
 //! * **Collection regime** from the `collection_model` rule: a seller-collected scheme (EU IOSS,
 //!   UK point of sale, NO VOEC, SG OVR, AU GST on low-value goods) applies when the consignment is
-//!   within its threshold; tax is then charged at checkout on goods + freight + insurance and the
-//!   quote is DDP (a DAP preference is noted and ignored). EU ≤ EUR 150 to a business with a
+//!   within its threshold and holds no goods a `goods_exclusion` rule takes out of the scheme
+//!   (excise goods from IOSS; foodstuffs and excise goods from VOEC — the whole consignment then
+//!   goes to the border and `LandedCost::exclusions` says which line and why); tax is then
+//!   charged at checkout on goods + freight + insurance and the quote is DDP (a DAP preference is
+//!   noted and ignored). EU ≤ EUR 150 to a business with a
 //!   valid VAT number: no VAT line, reverse-charge note. A per-item scheme (AU, A$1,000 per
 //!   item) gives way to the border when the consignment exceeds a positive consignment-level tax
 //!   de minimis (AU A$1,000). Otherwise (border, above the threshold, or a scheme that depends
 //!   on the seller's registration such as Switzerland's) duties and tax are due at the door (DAP)
 //!   unless the caller prefers DDP, which moves them to checkout.
-//! * **Duty.** Nothing within a duty de minimis rule (for overlapping rules the most specific —
-//!   channel/origin restricted — wins, so Canada's CUSMA courier rules override the general
-//!   CAD 20). Else a `flat_duty` rule in force (EU EUR 3 per distinct 6-digit sub-heading for B2C
-//!   consignments below EUR 150 from 2026-07-01) replaces the tariff. Else ad valorem per line
-//!   from the tariff (longest HS prefix, else the schedule's default), plus every
-//!   `duty_surcharge` in force for the origin (US Section 122).
+//! * **Duty**, line by line. Nothing within a duty de minimis rule (for overlapping rules the most
+//!   specific — channel, origin or scheme restricted — wins, so Canada's CUSMA courier rules
+//!   override the general CAD 20, and Norway's relief for goods sold through VOEC overrides its
+//!   "nothing is exempt"). Else a `flat_duty` rule in force (EU EUR 3 per distinct 6-digit
+//!   sub-heading for B2C consignments of at most EUR 150 from 2026-07-01) replaces the tariff.
+//!   Else ad valorem from the tariff (longest HS prefix, else the schedule's default), plus every
+//!   `duty_surcharge` in force for the origin (US Section 122). A line a `goods_exclusion` rule
+//!   takes out of the relief or the flat duty (alcohol, tobacco, perfumes in the EU) pays the
+//!   tariff, and the exclusion is recorded.
+//! * **Excise goods** (an exclusion with `excise = true`) collected at the border cannot be
+//!   quoted DDP, because excise is not computed: a DDP preference is refused with
+//!   [`LandedCostError::DutyPaidUnavailable`], naming the line.
 //! * **Import tax at the border** on CIF value + duty (FOB countries add freight and insurance,
 //!   except Canada whose GST is on value for duty + duty), at the region's rate where a regional
 //!   rule exists (Canadian provinces), unless within a tax de minimis; a `tax_amount` de minimis
@@ -51,8 +62,10 @@
 //! * Only standard VAT rates are used (reduced rates need a goods classification per rate).
 //! * Excise, anti-dumping, specific/compound duties, preferential (FTA) origin and carrier
 //!   clearance fees are not modelled; the EU handling fee was not adopted and is not charged.
-//! * Norway: a consignment with any item ≥ NOK 3,000 goes entirely through the border; duty on
-//!   VOEC items follows the tariff (mostly 0 %).
+//!   Excise goods are recognised (to leave the schemes and to refuse DDP), not taxed.
+//! * Norway: a consignment with any item ≥ NOK 3,000, or any foodstuff or excise good, goes
+//!   entirely through the border (goods under VOEC carry no duty; at the border the tariff
+//!   applies). Restricted goods are not modelled.
 //! * Switzerland: the mail-order registration of the seller is not known, so tax above CHF 5 is
 //!   assessed at the border (DAP) unless DDP is preferred.
 //! * EU "special arrangements" (carrier collects VAT at the door for a non-IOSS seller ≤ EUR 150)
@@ -78,5 +91,6 @@ pub use tariff::{
     embedded_tariffs, parse_tariff_file,
 };
 pub use types::{
-    ChargeLine, Collection, Consignment, ConsignmentLine, Incoterm, LandedCost, LandedCostError,
+    ChargeLine, Collection, Consignment, ConsignmentLine, ExcludedGoods, Incoterm, LandedCost,
+    LandedCostError,
 };

@@ -13,6 +13,7 @@ use rust_decimal::prelude::ToPrimitive;
 use crate::currency::CurrencyCode;
 
 pub use rounding::RoundingMode;
+pub use wire::{historical, historical_option};
 
 /// An exact amount: `minor` units of `currency` (cents for EUR, yen for JPY, fils for KWD).
 /// Fields are private so that the currency's exponent is the only way to read the value.

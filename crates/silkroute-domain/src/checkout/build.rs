@@ -18,7 +18,7 @@ use crate::ids::SellerId;
 use crate::landed_cost::{
     self, Consignment, ConsignmentLine, Incoterm, LandedCostError, TariffTable,
 };
-use crate::market::{MarketRule, ShippingChannel};
+use crate::market::{MarketRule, ShippingChannel, market_currency};
 use crate::money::{Money, RoundingMode};
 use crate::party::{BuyerKind, Seller};
 use crate::shipping::{self, CarrierService, Parcel, ParcelLine, Preference, RateError};
@@ -55,11 +55,9 @@ pub struct QuoteContext<'a> {
 pub fn build_quote(ctx: &QuoteContext<'_>) -> Result<QuoteBody, QuoteError> {
     validate_cart(ctx)?;
     let country = ctx.destination.country;
-    let currency = country
-        .info()
-        .currency
-        .and_then(|code| CurrencyCode::parse(code).ok())
-        .ok_or(QuoteError::NoCurrency(country))?;
+    // The destination's currency on the quote date, as the landed-cost engine sees it.
+    let currency =
+        market_currency(country, ctx.date, ctx.rules).ok_or(QuoteError::NoCurrency(country))?;
     let mut fx = Fx {
         ctx,
         locks: Vec::new(),
@@ -301,7 +299,7 @@ fn build_group(
     }));
 
     // --- duties and taxes -----------------------------------------------------------------------
-    let consignment = Consignment {
+    let mut consignment = Consignment {
         destination: country,
         region: ctx.destination.region.clone(),
         origin: seller.country,
@@ -318,18 +316,53 @@ fn build_group(
         date: ctx.date,
         incoterm_preference,
     };
-    let landed =
-        landed_cost::landed_cost(&consignment, ctx.rules, ctx.tariffs, &|code| leg(ctx, code))
-            .map_err(|error| match error {
-                LandedCostError::MissingRule { .. } | LandedCostError::NoTariff { .. } => {
-                    QuoteError::UnsupportedDestination {
-                        country,
-                        reason: error.to_string(),
-                    }
-                }
-                LandedCostError::NoRate { currency, date } => QuoteError::NoRate { currency, date },
-                other => QuoteError::LandedCost(other),
-            })?;
+    let estimate = |consignment: &Consignment| {
+        landed_cost::landed_cost(consignment, ctx.rules, ctx.tariffs, &|code| leg(ctx, code))
+    };
+    // The request line behind a line of this group's consignment.
+    let request_line = |group_line: usize| lines.get(group_line).map_or(group_line, |(i, _)| *i);
+    let mut dap_notes = Vec::new();
+    let landed = match estimate(&consignment) {
+        // Excise goods cannot go duty paid; unless the buyer asked for DDP, they go DAP.
+        Err(LandedCostError::DutyPaidUnavailable {
+            line,
+            hs_code,
+            goods,
+            reason,
+            rule,
+            rule_version,
+        }) => {
+            let line = request_line(line);
+            if ctx.incoterm == Some(Incoterm::Ddp) {
+                return Err(QuoteError::NotDeliverableDutyPaid(
+                    LandedCostError::DutyPaidUnavailable {
+                        line,
+                        hs_code,
+                        goods,
+                        reason,
+                        rule,
+                        rule_version,
+                    },
+                ));
+            }
+            dap_notes.push(format!(
+                "delivered at place (DAP): {goods} in lines[{line}] cannot be delivered duty paid — {reason}; excise is not known before customs assesses it ({rule} v{rule_version})"
+            ));
+            consignment.incoterm_preference = Some(Incoterm::Dap);
+            estimate(&consignment)
+        }
+        other => other,
+    }
+    .map_err(|error| match error {
+        LandedCostError::MissingRule { .. } | LandedCostError::NoTariff { .. } => {
+            QuoteError::UnsupportedDestination {
+                country,
+                reason: error.to_string(),
+            }
+        }
+        LandedCostError::NoRate { currency, date } => QuoteError::NoRate { currency, date },
+        other => QuoteError::LandedCost(other),
+    })?;
     if landed.currency != currency {
         return Err(QuoteError::LandedCost(LandedCostError::MixedCurrencies {
             expected: currency,
@@ -379,7 +412,15 @@ fn build_group(
             total: add(seller_goods, seller_shipping)?,
         },
         delivery,
-        notes: landed.notes,
+        exclusions: landed
+            .exclusions
+            .into_iter()
+            .map(|mut excluded| {
+                excluded.line = request_line(excluded.line);
+                excluded
+            })
+            .collect(),
+        notes: landed.notes.into_iter().chain(dap_notes).collect(),
     })
 }
 

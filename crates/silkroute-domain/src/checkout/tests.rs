@@ -107,6 +107,7 @@ fn legs(code: CurrencyCode) -> Option<PublishedRate> {
         "CHF" => dec!(1),
         "NOK" => dec!(11),
         "NZD" => dec!(2),
+        "BGN" => dec!(1.9558),
         _ => return None,
     };
     Some(PublishedRate {
@@ -123,6 +124,17 @@ fn quote(
     lines: Vec<CartLine<'_>>,
     spread_bps: u32,
 ) -> Result<QuoteBody, QuoteError> {
+    quote_with(world, to, on, lines, spread_bps, None)
+}
+
+fn quote_with(
+    world: &World,
+    to: &str,
+    on: &str,
+    lines: Vec<CartLine<'_>>,
+    spread_bps: u32,
+    incoterm: Option<Incoterm>,
+) -> Result<QuoteBody, QuoteError> {
     let ctx = QuoteContext {
         destination: Destination {
             country: country(to),
@@ -132,7 +144,7 @@ fn quote(
         buyer: BuyerKind::Consumer,
         buyer_has_valid_eu_vat: false,
         preference: Preference::Cheapest,
-        incoterm: None,
+        incoterm,
         service_choices: &world.choices,
         date: on.parse().unwrap(),
         lines,
@@ -421,4 +433,118 @@ fn dap_to_the_us_estimates_the_door_payment_with_the_clearance_fee() {
         .unwrap();
     assert_eq!(group.due_at_door, expected);
     assert_eq!(q.incoterm, Incoterm::Dap);
+}
+
+/// A US mug, then a Chinese T-shirt and a Chinese wine: the wine is line 2 of the request but
+/// line 1 of the Chinese seller's parcel.
+fn mug_shirt_and_wine(
+    world: &World,
+    on: &str,
+    incoterm: Option<Incoterm>,
+) -> Result<QuoteBody, QuoteError> {
+    let mug = product(2, US_SELLER, m("12.50", "USD"), "691200");
+    let shirt = product(1, CN_SELLER, m("80.00", "CNY"), "610910");
+    let wine = product(4, CN_SELLER, m("160.00", "CNY"), "220421");
+    let lines = vec![
+        CartLine {
+            product: &mug,
+            quantity: 1,
+        },
+        CartLine {
+            product: &shirt,
+            quantity: 1,
+        },
+        CartLine {
+            product: &wine,
+            quantity: 1,
+        },
+    ];
+    quote_with(world, "DE", on, lines, 0, incoterm)
+}
+
+#[test]
+fn excise_goods_go_dap_with_the_reason_naming_the_request_line() {
+    let mut world = World::new();
+    // A DDP-capable service would make the parcel DDP by default: not with excise goods.
+    world.choices.insert(
+        SellerId::parse(CN_SELLER).unwrap(),
+        "express.worldwide".into(),
+    );
+    let q = mug_shirt_and_wine(&world, "2026-03-02", None).unwrap();
+    let (us, cn) = (&q.groups[0], &q.groups[1]);
+    // The mug's parcel is an ordinary IOSS parcel; the wine takes its own parcel out of IOSS.
+    assert_eq!(us.incoterm, Incoterm::Ddp);
+    assert!(us.exclusions.is_empty());
+    assert_eq!(cn.incoterm, Incoterm::Dap);
+    assert_eq!(q.incoterm, Incoterm::Dap);
+    let lines: Vec<(usize, &str)> = cn
+        .exclusions
+        .iter()
+        .map(|e| (e.line, e.rule.as_str()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (2, "exclusion.eu.ioss_excise"),
+            (2, "exclusion.eu.duty_relief")
+        ]
+    );
+    assert!(
+        cn.notes
+            .iter()
+            .any(|n| n.starts_with("delivered at place (DAP)") && n.contains("lines[2]")),
+        "{:?}",
+        cn.notes
+    );
+    // Duty and VAT are paid at the door, with the carrier's fee; nothing but goods and freight now.
+    assert!(cn.due_at_door.minor() > 0);
+    assert_eq!(
+        cn.collected_now,
+        cn.goods.checked_add(cn.shipping.selected.amount).unwrap()
+    );
+}
+
+#[test]
+fn excise_goods_asked_for_duty_paid_are_refused_naming_the_request_line() {
+    let world = World::new();
+    let error = mug_shirt_and_wine(&world, "2026-03-02", Some(Incoterm::Ddp)).unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            QuoteError::NotDeliverableDutyPaid(LandedCostError::DutyPaidUnavailable {
+                line: 2,
+                ..
+            })
+        ),
+        "{error:?}"
+    );
+    assert!(
+        error.to_string().starts_with("lines[2] (HS 220421): "),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_bulgarian_quote_before_2026_is_in_lev() {
+    let world = World::new();
+    let shirt = product(1, CN_SELLER, m("80.00", "CNY"), "610910");
+    let cart = || {
+        vec![CartLine {
+            product: &shirt,
+            quantity: 1,
+        }]
+    };
+    // 80 CNY = 10 EUR = 19.56 BGN at the fixture's rates (EUR 1 = BGN 1.9558).
+    let lev = quote(&world, "BG", "2025-12-31", cart(), 0).unwrap();
+    assert_eq!(lev.totals.currency.as_str(), "BGN");
+    assert_eq!(lev.groups[0].lines[0].unit_price.to_string(), "19.56 BGN");
+    assert!(
+        lev.groups[0]
+            .tax_lines
+            .iter()
+            .all(|l| l.amount.currency().as_str() == "BGN")
+    );
+    let euro = quote(&world, "BG", "2026-01-01", cart(), 0).unwrap();
+    assert_eq!(euro.totals.currency, CurrencyCode::EUR);
+    assert_eq!(euro.groups[0].lines[0].unit_price, m("10.00", "EUR"));
 }

@@ -3,8 +3,16 @@
 //!
 //! Source: ISO 4217 list one as in force on 2026-01-01 (names as published by the ISO 4217
 //! maintenance agency, via the Debian `iso-codes` package; codes, numerics and exponents
-//! cross-checked with the `iso_currency` crate's table). Withdrawn codes are absent: ANG
-//! (replaced by XCG), BGN (Bulgaria joined the euro on 2026-01-01), CUC, HRK, SLL, ZWL.
+//! cross-checked with the `iso_currency` crate's table).
+//!
+//! Retired codes are a second table, [`RETIRED`]: the national currencies the euro replaced whose
+//! rates the ECB published (ISO 4217 list three, "historic denominations"), each with the day it
+//! stopped being legal tender, so that history — an old exchange rate, a landed cost for a past
+//! date — can still name them. Other withdrawn codes (ANG, CUC, SLL, ZWL, and ROL and TRL, which
+//! the ECB history also quotes) are not listed: nothing in the platform's data needs them, and
+//! their withdrawal dates are less clear-cut than a euro changeover.
+
+use chrono::NaiveDate;
 
 use super::Currency;
 
@@ -19,8 +27,45 @@ const fn entry(
         numeric,
         name,
         minor_units,
+        retired_on: None,
+        replaced_by: None,
     }
 }
+
+/// A currency that the euro replaced on `retired_on` (the changeover day, 1 January of the
+/// year each country joined). Every one had two minor units.
+const fn euro_predecessor(
+    code: &'static str,
+    numeric: u16,
+    name: &'static str,
+    changeover_year: i32,
+) -> Currency {
+    Currency {
+        code,
+        numeric,
+        name,
+        minor_units: Some(2),
+        retired_on: match NaiveDate::from_ymd_opt(changeover_year, 1, 1) {
+            Some(day) => Some(day),
+            None => None,
+        },
+        replaced_by: Some("EUR"),
+    }
+}
+
+// Sorted by code, like the current list.
+#[rustfmt::skip]
+pub(super) static RETIRED: [Currency; 9] = [
+    euro_predecessor("BGN", 975, "Bulgarian Lev", 2026),
+    euro_predecessor("CYP", 196, "Cyprus Pound", 2008),
+    euro_predecessor("EEK", 233, "Kroon", 2011),
+    euro_predecessor("HRK", 191, "Kuna", 2023),
+    euro_predecessor("LTL", 440, "Lithuanian Litas", 2015),
+    euro_predecessor("LVL", 428, "Latvian Lats", 2014),
+    euro_predecessor("MTL", 470, "Maltese Lira", 2008),
+    euro_predecessor("SIT", 705, "Tolar", 2007),
+    euro_predecessor("SKK", 703, "Slovak Koruna", 2009),
+];
 
 // One row per line so that a list amendment is a one-line diff.
 #[rustfmt::skip]

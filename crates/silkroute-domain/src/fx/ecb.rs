@@ -1,6 +1,8 @@
 //! Reading the ECB's `eurofxref-hist.csv`. The sheet is the platform's source of truth for rates,
 //! imported by an operator, so a malformed value must stop the import with its line and column
-//! rather than become a wrong price; retired currencies (CYP, EEK, HRK, BGN…) are simply skipped.
+//! rather than become a wrong price. Retired currencies the platform still knows (HRK, BGN and
+//! the euro's other predecessors) are read up to the day before they were retired, because
+//! history is converted with them; codes it does not know (ROL, TRL) are skipped.
 
 use std::collections::BTreeMap;
 use std::str::FromStr;
@@ -17,9 +19,11 @@ use crate::currency::CurrencyCode;
 #[derive(Serialize, Clone, Debug, PartialEq)]
 pub struct EcbSheet {
     pub rates: Vec<PublishedRate>,
-    /// Column names that are not tradeable ISO 4217 codes today, in sheet order.
+    /// Column names that are neither tradeable ISO 4217 codes nor retired codes the platform
+    /// knows, in sheet order.
     pub skipped_currencies: Vec<String>,
-    /// Published values (not `N/A`) dropped because their column was skipped.
+    /// Published values (not `N/A`) dropped because their column was skipped, or dated on or
+    /// after the day their currency was retired.
     pub skipped_rates: usize,
     pub first_date: NaiveDate,
     pub last_date: NaiveDate,
@@ -118,6 +122,9 @@ pub fn parse_ecb_csv(text: &str) -> Result<EcbSheet, FxError> {
                         format!("'{field}' is in a column without a header"),
                     ));
                 }
+                Column::Rate(currency) if published && !currency.is_in_use_on(date) => {
+                    skipped_rates += 1;
+                }
                 Column::Rate(currency) if published => {
                     let per_eur = Decimal::from_str(field)
                         .ok()
@@ -175,7 +182,7 @@ fn read_header(line: usize, header: &str) -> Result<(Vec<Column>, Vec<String>), 
             }
             Column::Date
         } else {
-            match CurrencyCode::parse(name) {
+            match CurrencyCode::parse_historical(name) {
                 Ok(currency) if seen.contains(&currency) => {
                     return Err(FxError::Csv {
                         line,
@@ -217,7 +224,7 @@ mod tests {
     use rstest::rstest;
     use rust_decimal_macros::dec;
 
-    const SNIPPET: &str = "Date,USD,JPY,CYP,ISK,\n\
+    const SNIPPET: &str = "Date,USD,JPY,ROL,ISK,\n\
         2024-03-15,1.0892,162.03,N/A,149.5,\n\
         \n\
         2024-03-14,1.0925,161.7,N/A,N/A,\n\
@@ -236,7 +243,7 @@ mod tests {
         let sheet = parse_ecb_csv(SNIPPET).unwrap();
         assert_eq!(sheet.first_date, date("2008-01-02"));
         assert_eq!(sheet.last_date, date("2024-03-15"));
-        assert_eq!(sheet.skipped_currencies, ["CYP"]);
+        assert_eq!(sheet.skipped_currencies, ["ROL"]);
         assert_eq!(sheet.skipped_rates, 1);
         assert_eq!(sheet.rates.len(), 8);
         assert_eq!(sheet.date_count(), 3);
@@ -267,6 +274,33 @@ mod tests {
                 .unwrap()
                 .per_eur,
             dec!(162.03)
+        );
+    }
+
+    #[test]
+    fn a_retired_currency_is_read_until_the_day_before_it_was_retired() {
+        let text = "Date,HRK,BGN,\n\
+            2023-01-02,7.5,1.9558,\n\
+            2022-12-30,7.5365,1.9558,\n";
+        let sheet = parse_ecb_csv(text).unwrap();
+        let kuna = CurrencyCode::parse_historical("HRK").unwrap();
+        let lev = CurrencyCode::parse_historical("BGN").unwrap();
+        assert!(sheet.skipped_currencies.is_empty());
+        // A kuna value published after the changeover cannot be a rate: it is dropped.
+        assert_eq!(sheet.skipped_rates, 1);
+        assert_eq!(
+            sheet
+                .latest_on_or_before(kuna, date("2023-01-02"))
+                .unwrap()
+                .date,
+            date("2022-12-30")
+        );
+        assert_eq!(
+            sheet
+                .latest_on_or_before(lev, date("2023-01-02"))
+                .unwrap()
+                .date,
+            date("2023-01-02")
         );
     }
 
@@ -319,14 +353,32 @@ mod tests {
             .latest_on_or_before(CurrencyCode::USD, date("2024-03-15"))
             .unwrap();
         assert_eq!((usd.date, usd.per_eur), (date("2024-03-15"), dec!(1.0892)));
-        for retired in [
-            "CYP", "EEK", "LTL", "LVL", "MTL", "ROL", "SIT", "SKK", "TRL", "HRK", "BGN",
+        assert_eq!(sheet.skipped_currencies, ["ROL", "TRL"]);
+        // The euro's predecessors are kept up to their last day: the kuna's last rate is of
+        // 2022-12-30, the lev's of 2025-12-31.
+        for (code, last) in [
+            ("HRK", "2022-12-30"),
+            ("BGN", "2025-12-31"),
+            ("CYP", "2007-12-31"),
+            ("SIT", "2006-12-29"),
+            ("LTL", "2014-12-31"),
         ] {
-            assert!(
-                sheet.skipped_currencies.iter().any(|c| c == retired),
-                "{retired}"
-            );
+            let currency = CurrencyCode::parse_historical(code).unwrap();
+            let rate = sheet
+                .latest_on_or_before(currency, date("2026-10-30"))
+                .unwrap();
+            assert_eq!(rate.date, date(last), "{code}");
         }
+        let kuna = sheet
+            .latest_on_or_before(
+                CurrencyCode::parse_historical("HRK").unwrap(),
+                date("2020-06-01"),
+            )
+            .unwrap();
+        assert_eq!(
+            (kuna.date, kuna.per_eur),
+            (date("2020-06-01"), dec!(7.5895))
+        );
         // RUB stops on 2022-03-01 and is a tradeable code: the last value is simply old.
         let rub = sheet
             .latest_on_or_before(currency("RUB"), date("2026-10-30"))

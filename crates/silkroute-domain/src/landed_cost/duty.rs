@@ -9,32 +9,42 @@ use std::collections::BTreeMap;
 use super::engine::{Ctx, Line, pct};
 use super::types::{ChargeLine, Collection, LandedCost, LandedCostError};
 use crate::market::{
-    Comparison, DeMinimis, DutySurcharge, FlatDuty, HsGranularity, MarketRule, RuleBody, TaxScope,
-    ThresholdBasis,
+    CollectionModelKind, DeMinimis, DutySurcharge, FlatDuty, HsGranularity, MarketRule, RuleBody,
+    TaxScope, ThresholdBasis,
 };
 use crate::money::Money;
 use crate::party::BuyerKind;
 
 impl<'a> Ctx<'a> {
     /// The de minimis rule that decides `scope` for this shipment: among the rules covering its
-    /// origin and channel, the most specific ones (channel and/or origin restricted) win — the
-    /// general Canadian CAD 20 rule only applies where the CUSMA courier rules do not.
-    pub(super) fn de_minimis(&self, scope: TaxScope) -> Vec<(&'a MarketRule, &'a DeMinimis)> {
+    /// origin and channel (and the seller-collected `scheme` it goes under, if any), the most
+    /// specific ones (channel, origin or scheme restricted) win — the general Canadian CAD 20
+    /// rule only applies where the CUSMA courier rules do not, Norway's "nothing is exempt" only
+    /// where the VOEC duty relief does not.
+    pub(super) fn de_minimis(
+        &self,
+        scope: TaxScope,
+        scheme: Option<CollectionModelKind>,
+    ) -> Vec<(&'a MarketRule, &'a DeMinimis)> {
         let candidates: Vec<(&MarketRule, &DeMinimis)> = self
             .rules
             .iter()
             .filter_map(|rule| match &rule.body {
                 RuleBody::DeMinimis(d)
                     if (d.applies_to == scope || d.applies_to == TaxScope::Both)
-                        && d.covers_shipment(self.c.origin, self.c.channel) =>
+                        && d.covers_shipment(self.c.origin, self.c.channel)
+                        && d.under_scheme.is_none_or(|only| Some(only) == scheme) =>
                 {
                     Some((*rule, d))
                 }
                 _ => None,
             })
             .collect();
-        let specificity =
-            |d: &DeMinimis| u8::from(d.channel.is_some()) + u8::from(!d.origins.is_empty());
+        let specificity = |d: &DeMinimis| {
+            u8::from(d.channel.is_some())
+                + u8::from(!d.origins.is_empty())
+                + u8::from(d.under_scheme.is_some())
+        };
         let best = candidates.iter().map(|(_, d)| specificity(d)).max();
         candidates
             .into_iter()
@@ -47,9 +57,10 @@ impl<'a> Ctx<'a> {
         &self,
         scope: TaxScope,
         threshold_value: Money,
+        scheme: Option<CollectionModelKind>,
         notes: &mut Vec<String>,
     ) -> Result<Option<&'a MarketRule>, LandedCostError> {
-        for (rule, d) in self.de_minimis(scope) {
+        for (rule, d) in self.de_minimis(scope, scheme) {
             let within = match d.basis {
                 ThresholdBasis::Consignment
                 | ThresholdBasis::Transaction
@@ -87,16 +98,18 @@ impl<'a> Ctx<'a> {
         if self.c.buyer != BuyerKind::Consumer {
             return Ok(false);
         }
-        match flat.consignment_value_below {
-            Some(limit) => self.within(intrinsic, limit, Comparison::Below),
+        match flat.consignment_value_limit {
+            Some(limit) => self.within(intrinsic, limit, flat.comparison),
             None => Ok(true),
         }
     }
 
+    /// The flat duty on the lines at `indices` (the others are relieved or pay the tariff).
     pub(super) fn flat_duty(
         &self,
         quote: &mut LandedCost,
         lines: &[Line],
+        indices: &[usize],
         rule: &MarketRule,
         flat: &FlatDuty,
         collected: Collection,
@@ -107,8 +120,16 @@ impl<'a> Ctx<'a> {
             HsGranularity::Hs8 => 8,
             HsGranularity::Hs10 => 10,
         };
+        let chosen = || {
+            indices
+                .iter()
+                .map(|&index| (&lines[index], &self.c.lines[index]))
+        };
+        if indices.is_empty() {
+            return Ok(());
+        }
         let mut groups: BTreeMap<&str, Money> = BTreeMap::new();
-        for (line, input) in lines.iter().zip(&self.c.lines) {
+        for (line, input) in chosen() {
             let code = input.hs_code.as_str();
             let key = &code[..digits.min(code.len())];
             let entry = groups.entry(key).or_insert(Money::zero(self.currency));
@@ -120,11 +141,14 @@ impl<'a> Ctx<'a> {
                 .map(|(key, base)| (format!("sub-heading {key}"), base))
                 .collect(),
             crate::market::FlatDutyUnit::Consignment => {
-                vec![("consignment".to_string(), quote.goods)]
+                let goods = chosen().try_fold(Money::zero(self.currency), |total, (line, _)| {
+                    total.checked_add(line.value)
+                })?;
+                vec![("consignment".to_string(), goods)]
             }
             crate::market::FlatDutyUnit::Item => {
                 let mut units = Vec::new();
-                for (line, input) in lines.iter().zip(&self.c.lines) {
+                for (line, input) in chosen() {
                     for _ in 0..input.quantity {
                         units.push((format!("item {}", input.hs_code), line.value));
                     }
@@ -146,11 +170,13 @@ impl<'a> Ctx<'a> {
         Ok(())
     }
 
-    /// Ad-valorem MFN duty per line from the tariff, plus any surcharge in force.
+    /// Ad-valorem MFN duty from the tariff on the lines at `indices`, plus any surcharge in
+    /// force.
     pub(super) fn ad_valorem(
         &self,
         quote: &mut LandedCost,
         lines: &[Line],
+        indices: &[usize],
         collected: Collection,
         with_surcharges: bool,
     ) -> Result<(), LandedCostError> {
@@ -168,7 +194,8 @@ impl<'a> Ctx<'a> {
             Vec::new()
         };
         let mut uncertain = Vec::new();
-        for (line, input) in lines.iter().zip(&self.c.lines) {
+        for &index in indices {
+            let (line, input) = (&lines[index], &self.c.lines[index]);
             let hit = self
                 .tariffs
                 .lookup(self.c.destination, &input.hs_code, self.date())

@@ -11,8 +11,8 @@ use super::types::{ChargeLine, Collection, Consignment, Incoterm, LandedCost, La
 use crate::currency::CurrencyCode;
 use crate::fx::{FxPolicy, PublishedRate, convert};
 use crate::market::{
-    CollectionModelKind, Comparison, CustomsValueBasis, MarketRule, PersonalUseValuation, RuleBody,
-    ValuationBasis,
+    CollectionModelKind, Comparison, CustomsValueBasis, ExclusionScope, GoodsExclusion, MarketRule,
+    PersonalUseValuation, RuleBody, ValuationBasis, market_currency,
 };
 use crate::money::{Money, MoneyError, RoundingMode};
 use crate::party::BuyerKind;
@@ -32,14 +32,10 @@ pub fn landed_cost(
     fx: &dyn Fn(CurrencyCode) -> Option<PublishedRate>,
 ) -> Result<LandedCost, LandedCostError> {
     let source_currency = check_consignment(consignment)?;
-    let currency = consignment
-        .destination
-        .info()
-        .currency
-        .and_then(|code| CurrencyCode::parse(code).ok())
-        .ok_or(LandedCostError::NoDestinationCurrency(
-            consignment.destination,
-        ))?;
+    // The destination's currency on the quote date (Croatia's kuna until 2022-12-31).
+    let currency = market_currency(consignment.destination, consignment.date, rules).ok_or(
+        LandedCostError::NoDestinationCurrency(consignment.destination),
+    )?;
     let ctx = Ctx {
         c: consignment,
         rules: rules
@@ -81,6 +77,22 @@ fn check_consignment(c: &Consignment) -> Result<CurrencyCode, LandedCostError> {
         if line.quantity == 0 {
             return Err(LandedCostError::ZeroQuantity { line: index + 1 });
         }
+    }
+    // A retired currency is fine for a day it was in use, and nowhere else.
+    let amounts = c
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(index, line)| (format!("lines[{index}].unit_value"), line.unit_value))
+        .chain([
+            ("freight".to_string(), c.freight),
+            ("insurance".to_string(), c.insurance),
+        ]);
+    for (field, amount) in amounts {
+        amount
+            .currency()
+            .check_in_use_on(c.date)
+            .map_err(|error| LandedCostError::CurrencyNotInUse { field, error })?;
     }
     Ok(currency)
 }
@@ -129,6 +141,31 @@ impl<'a> Ctx<'a> {
             .iter()
             .filter(|rule| rule.region.is_none())
             .find_map(|rule| pick(&rule.body).map(|body| (*rule, body)))
+    }
+
+    /// The exclusion rule in force that takes line `index` out of `scope`, if any.
+    pub(super) fn exclusion(
+        &self,
+        index: usize,
+        scope: ExclusionScope,
+    ) -> Option<(&'a MarketRule, &'a GoodsExclusion)> {
+        let hs_code = &self.c.lines.get(index)?.hs_code;
+        self.find_all(|body| match body {
+            RuleBody::GoodsExclusion(exclusion) => Some(exclusion),
+            _ => None,
+        })
+        .find(|(_, exclusion)| exclusion.excludes_from(scope) && exclusion.covers(hs_code))
+    }
+
+    /// Every country-wide rule of one kind in force.
+    pub(super) fn find_all<T: 'a>(
+        &self,
+        pick: impl Fn(&'a RuleBody) -> Option<&'a T>,
+    ) -> impl Iterator<Item = (&'a MarketRule, &'a T)> {
+        self.rules
+            .iter()
+            .filter(|rule| rule.region.is_none())
+            .filter_map(move |rule| pick(&rule.body).map(|body| (*rule, body)))
     }
 
     pub(super) fn missing(&self, kind: &'static str) -> LandedCostError {
@@ -278,6 +315,7 @@ impl<'a> Ctx<'a> {
             collected_at_checkout: Money::zero(self.currency),
             due_at_door: Money::zero(self.currency),
             incoterm: Incoterm::Dap,
+            exclusions: Vec::new(),
             notes,
         };
 
@@ -331,6 +369,10 @@ impl<'a> Ctx<'a> {
                     .iter()
                     .chain(&quote.tax_lines)
                     .any(|l| l.rule == r.id && l.rule_version == r.version)
+                    || quote
+                        .exclusions
+                        .iter()
+                        .any(|e| e.rule == r.id && e.rule_version == r.version)
             })
             .map(|r| format!("{} v{}", r.id, r.version))
             .collect();

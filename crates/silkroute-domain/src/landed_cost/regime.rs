@@ -11,8 +11,11 @@ mod cbec;
 mod seller_collected;
 
 use super::engine::{Ctx, Line};
-use super::types::{Collection, Incoterm, LandedCost, LandedCostError};
-use crate::market::{CollectionModel, MarketRule, RuleBody, TaxScope, VatStandard};
+use super::types::{Collection, ExcludedGoods, Incoterm, LandedCost, LandedCostError};
+use crate::market::{
+    CollectionModel, CollectionModelKind, ExclusionScope, MarketRule, RuleBody, TaxScope,
+    VatStandard,
+};
 use crate::money::Money;
 
 /// Who collects the tax, decided by the collection model and its threshold.
@@ -26,6 +29,20 @@ enum Regime<'a> {
     Border,
 }
 
+impl Regime<'_> {
+    /// The seller-collected scheme the consignment goes under, for reliefs tied to one (goods
+    /// sold through VOEC carry no duty).
+    fn scheme(&self) -> Option<CollectionModelKind> {
+        match self {
+            Regime::Checkout(rule) => match &rule.body {
+                RuleBody::CollectionModel(model) => Some(model.model),
+                _ => None,
+            },
+            Regime::ReverseCharge(_) | Regime::Border => None,
+        }
+    }
+}
+
 impl<'a> Ctx<'a> {
     /// Every regime but CBEC: decides who collects, then adds the duty lines and the tax lines.
     pub(in crate::landed_cost) fn general(
@@ -37,8 +54,18 @@ impl<'a> Ctx<'a> {
         intrinsic: Money,
     ) -> Result<(), LandedCostError> {
         let mut notes = Vec::new();
-        let regime = self.regime(collection, threshold_value, &mut notes)?;
+        let regime = self.regime(
+            collection,
+            threshold_value,
+            &mut quote.exclusions,
+            &mut notes,
+        )?;
         let preference = self.c.incoterm_preference;
+        if let Regime::Border = regime
+            && preference == Some(Incoterm::Ddp)
+        {
+            self.refuse_duty_paid_excise()?;
+        }
         let border_collection = if preference == Some(Incoterm::Ddp) {
             Collection::AtCheckout
         } else {
@@ -61,22 +88,15 @@ impl<'a> Ctx<'a> {
         quote.incoterm = incoterm;
 
         // --- duty -----------------------------------------------------------------------------
-        let flat = self.find(|body| match body {
-            RuleBody::FlatDuty(f) => Some(f),
-            _ => None,
-        });
-        if let Some(rule) = self.relief(TaxScope::Duty, threshold_value, &mut notes)? {
-            notes.push(format!(
-                "no duty: within the duty de minimis ({} v{})",
-                rule.id, rule.version
-            ));
-        } else if let Some((rule, flat)) = flat
-            && self.flat_duty_applies(flat, intrinsic)?
-        {
-            self.flat_duty(quote, lines, rule, flat, duty_collection)?;
-        } else {
-            self.ad_valorem(quote, lines, duty_collection, true)?;
-        }
+        self.duty(
+            quote,
+            lines,
+            regime.scheme(),
+            threshold_value,
+            intrinsic,
+            duty_collection,
+            &mut notes,
+        )?;
         let duty = quote.duty_total();
 
         // --- tax ------------------------------------------------------------------------------
@@ -98,6 +118,112 @@ impl<'a> Ctx<'a> {
             }
         }
         quote.notes.append(&mut notes);
+        Ok(())
+    }
+
+    /// Duty line by line: a line within a duty relief pays nothing, else a flat duty in force
+    /// replaces its tariff, else the tariff applies — unless a `goods_exclusion` rule takes the
+    /// line out of the relief or the flat duty (alcohol and tobacco keep the EU tariff), which
+    /// the quote then states.
+    #[allow(clippy::too_many_arguments)]
+    fn duty(
+        &self,
+        quote: &mut LandedCost,
+        lines: &[Line],
+        scheme: Option<CollectionModelKind>,
+        threshold_value: Money,
+        intrinsic: Money,
+        collected: Collection,
+        notes: &mut Vec<String>,
+    ) -> Result<(), LandedCostError> {
+        let relief = self.relief(TaxScope::Duty, threshold_value, scheme, notes)?;
+        let flat = match self.find(|body| match body {
+            RuleBody::FlatDuty(f) => Some(f),
+            _ => None,
+        }) {
+            Some((rule, flat)) if self.flat_duty_applies(flat, intrinsic)? => Some((rule, flat)),
+            _ => None,
+        };
+        let (mut relieved, mut flat_lines, mut tariff_lines) = (Vec::new(), Vec::new(), Vec::new());
+        for index in 0..lines.len() {
+            if let Some(rule) = relief {
+                if !self.excluded(
+                    index,
+                    ExclusionScope::DutyRelief,
+                    rule,
+                    &mut quote.exclusions,
+                ) {
+                    relieved.push(index);
+                    continue;
+                }
+            } else if let Some((rule, _)) = flat
+                && !self.excluded(index, ExclusionScope::FlatDuty, rule, &mut quote.exclusions)
+            {
+                flat_lines.push(index);
+                continue;
+            }
+            tariff_lines.push(index);
+        }
+        if let Some(rule) = relief
+            && !relieved.is_empty()
+        {
+            notes.push(format!(
+                "no duty: within the duty de minimis ({} v{})",
+                rule.id, rule.version
+            ));
+        }
+        if let Some((rule, flat)) = flat {
+            self.flat_duty(quote, lines, &flat_lines, rule, flat, collected)?;
+        }
+        self.ad_valorem(quote, lines, &tariff_lines, collected, true)
+    }
+
+    /// Whether a `goods_exclusion` rule takes line `index` out of `scope`; if so the exclusion is
+    /// recorded with the scheme or relief (`instead_of`) it cost the line.
+    pub(super) fn excluded(
+        &self,
+        index: usize,
+        scope: ExclusionScope,
+        instead_of: &MarketRule,
+        exclusions: &mut Vec<ExcludedGoods>,
+    ) -> bool {
+        let Some((rule, exclusion)) = self.exclusion(index, scope) else {
+            return false;
+        };
+        exclusions.push(ExcludedGoods {
+            line: index,
+            hs_code: self.c.lines[index].hs_code.as_str().to_string(),
+            goods: exclusion.goods.clone(),
+            excluded_from: scope,
+            instead_of: format!("{} v{}", instead_of.id, instead_of.version),
+            rule: rule.id.clone(),
+            rule_version: rule.version,
+            reason: exclusion.reason.clone(),
+        });
+        true
+    }
+
+    /// Excise is only assessed at the border and quotes do not compute it, so goods an
+    /// exclusion marks as excise goods cannot be quoted delivered duty paid.
+    fn refuse_duty_paid_excise(&self) -> Result<(), LandedCostError> {
+        for (index, line) in self.c.lines.iter().enumerate() {
+            let excise = self
+                .find_all(|body| match body {
+                    RuleBody::GoodsExclusion(exclusion) => Some(exclusion),
+                    _ => None,
+                })
+                .find(|(_, exclusion)| exclusion.excise && exclusion.covers(&line.hs_code));
+            if let Some((rule, exclusion)) = excise {
+                return Err(LandedCostError::DutyPaidUnavailable {
+                    line: index,
+                    hs_code: line.hs_code.as_str().to_string(),
+                    goods: exclusion.goods.clone(),
+                    reason: exclusion.reason.clone(),
+                    rule: rule.id.clone(),
+                    rule_version: rule.version,
+                });
+            }
+        }
         Ok(())
     }
 

@@ -6,10 +6,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use crate::country::CountryCode;
-use crate::currency::CurrencyCode;
+use crate::currency::{CurrencyCode, CurrencyError};
 use crate::fx::FxError;
 use crate::hs::HsCode;
-use crate::market::{ShippingChannel, ValuationBasis};
+use crate::market::{ExclusionScope, ShippingChannel, ValuationBasis};
 use crate::money::{Money, MoneyError};
 use crate::party::BuyerKind;
 
@@ -31,7 +31,9 @@ pub struct Consignment {
     pub buyer_has_valid_eu_vat: bool,
     pub lines: Vec<ConsignmentLine>,
     /// International freight charged to the buyer (shown separately on the invoice).
+    #[serde(with = "crate::money::historical")]
     pub freight: Money,
+    #[serde(with = "crate::money::historical")]
     pub insurance: Money,
     /// Quote date: decides which rule versions, tariff entries and thresholds apply.
     pub date: NaiveDate,
@@ -43,7 +45,9 @@ pub struct Consignment {
 pub struct ConsignmentLine {
     pub hs_code: HsCode,
     pub quantity: u32,
-    /// Price of one unit (the overseas retail price for a consumer sale).
+    /// Price of one unit (the overseas retail price for a consumer sale). A retired currency is
+    /// read (a quote for a day when it was in use); the engine checks it against the date.
+    #[serde(with = "crate::money::historical")]
     pub unit_value: Money,
     /// China only: statutory consumption-tax rate in percent (e.g. 15 for high-end cosmetics).
     #[serde(default, with = "rust_decimal::serde::str_option")]
@@ -101,7 +105,30 @@ pub struct LandedCost {
     pub collected_at_checkout: Money,
     pub due_at_door: Money,
     pub incoterm: Incoterm,
+    /// Goods a scheme or relief of the destination does not cover, and what that changed (why
+    /// the consignment is collected at the border, or why a line pays the tariff).
+    #[serde(default)]
+    pub exclusions: Vec<ExcludedGoods>,
     pub notes: Vec<String>,
+}
+
+/// One consignment line taken out of a scheme or relief by a `goods_exclusion` rule: the stated
+/// reason for a border collection (excise goods outside IOSS) or a tariff duty (alcohol outside
+/// the EUR 150 duty relief).
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct ExcludedGoods {
+    /// Index of the line in the consignment (0-based, like `lines[0]` in a request).
+    pub line: usize,
+    pub hs_code: String,
+    /// What the goods are, as the exclusion rule names them.
+    pub goods: String,
+    pub excluded_from: ExclusionScope,
+    /// The scheme or relief the goods would otherwise have had (`collection.eu.ioss v1`).
+    pub instead_of: String,
+    /// The exclusion rule and version.
+    pub rule: String,
+    pub rule_version: u32,
+    pub reason: String,
 }
 
 impl LandedCost {
@@ -124,6 +151,25 @@ pub enum LandedCostError {
     NoLines,
     #[error("line {line}: quantity must be at least 1")]
     ZeroQuantity { line: usize },
+    /// An amount in a currency that was not in use on the quote date (the kuna after 2022).
+    #[error("{field}: {error}")]
+    CurrencyNotInUse {
+        /// Path of the amount in the consignment (`lines[0].unit_value`, `freight`).
+        field: String,
+        error: CurrencyError,
+    },
+    #[error(
+        "lines[{line}] (HS {hs_code}): {goods} cannot be delivered duty paid (DDP) — {reason}; excise is not known before customs assesses it, so it cannot be collected at checkout: ask for DAP ({rule} v{rule_version})"
+    )]
+    DutyPaidUnavailable {
+        /// Index of the line in the consignment (0-based).
+        line: usize,
+        hs_code: String,
+        goods: String,
+        reason: String,
+        rule: String,
+        rule_version: u32,
+    },
     #[error("negative amount in the consignment")]
     NegativeAmount,
     #[error("all consignment amounts must be in one currency: found {expected} and {found}")]

@@ -460,3 +460,99 @@ fn rules_flagged_in_rules_md_are_marked_uncertain(#[case] id: &str) {
     );
     assert!(all.iter().any(|rule| rule.id == id));
 }
+
+#[rstest]
+#[case::kuna("HR", "2020-06-01", "HRK")]
+#[case::kunas_last_day("HR", "2022-12-31", "HRK")]
+#[case::croatian_euro("HR", "2023-01-01", "EUR")]
+#[case::levs_last_day("BG", "2025-12-31", "BGN")]
+#[case::bulgarian_euro("BG", "2026-01-01", "EUR")]
+#[case::kroon("EE", "2010-12-31", "EEK")]
+#[case::estonian_euro("EE", "2011-01-01", "EUR")]
+#[case::litas("LT", "2014-12-31", "LTL")]
+#[case::tolar("SI", "2006-12-31", "SIT")]
+#[case::undated_euro("DE", "2000-01-01", "EUR")]
+#[case::undated_krone("NO", "2020-01-01", "NOK")]
+fn a_markets_currency_is_dated(#[case] code: &str, #[case] date: &str, #[case] currency: &str) {
+    let rules = rules();
+    let expected = CurrencyCode::parse_historical(currency).unwrap();
+    assert_eq!(
+        market_currency(country(code), day(date), &rules),
+        Some(expected)
+    );
+    let view = market_view(country(code), day(date), &rules);
+    assert_eq!(view.currency, Some(expected));
+    assert_eq!(
+        serde_json::to_value(&view).unwrap()["currency"],
+        serde_json::json!(currency)
+    );
+}
+
+#[test]
+fn every_currency_rule_names_a_code_in_use_for_its_whole_period() {
+    let rules = rules();
+    let dated: Vec<&MarketRule> = rules
+        .iter()
+        .filter(|rule| matches!(rule.body, RuleBody::Currency(_)))
+        .collect();
+    // The nine members that replaced their own currency with the euro, two versions each.
+    assert_eq!(dated.len(), 18);
+    for rule in dated {
+        let RuleBody::Currency(currency) = &rule.body else {
+            continue;
+        };
+        let last_day = rule
+            .effective_to
+            .and_then(|end| end.pred_opt())
+            .unwrap_or(day("2099-12-31"));
+        assert!(
+            currency.currency.is_in_use_on(last_day),
+            "{} v{}",
+            rule.id,
+            rule.version
+        );
+        // Every national currency gives way to the euro on the day it was retired.
+        if let Some(retired_on) = currency.currency.retired_on() {
+            assert_eq!(rule.effective_to, Some(retired_on), "{}", rule.id);
+            assert_eq!(
+                market_currency(rule.country, retired_on, &rules),
+                Some(CurrencyCode::EUR)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_dated_currency_alone_does_not_make_a_market_curated() {
+    // Croatia's kuna rule starts in 1994, its curated VAT in 2012.
+    let view = market_view(country("HR"), day("2000-01-01"), &rules());
+    assert_eq!(view.profile, MarketProfile::Generic);
+    assert_eq!(view.currency.map(|c| c.to_string()), Some("HRK".into()));
+    assert!(
+        view.notes[0].contains("curated rules start on 2012-03-01"),
+        "{:?}",
+        view.notes
+    );
+}
+
+#[rstest]
+#[case::ioss_excludes_excise("DE", "exclusion.eu.ioss_excise", &["22", "24"], true)]
+#[case::relief_excludes_perfume("FR", "exclusion.eu.duty_relief", &["22", "24", "3303"], false)]
+#[case::voec_excludes_excise("NO", "exclusion.no.voec_excise", &["22", "24"], true)]
+fn exclusions_are_dated_data_per_scheme(
+    #[case] code: &str,
+    #[case] id: &str,
+    #[case] hs: &[&str],
+    #[case] excise: bool,
+) {
+    let rules = rules();
+    let rule = rules_in_force(&rules, code, "2026-03-02")
+        .find(|rule| rule.id == id)
+        .unwrap_or_else(|| panic!("{id} not in force for {code}"));
+    let RuleBody::GoodsExclusion(exclusion) = &rule.body else {
+        panic!("{id} is a {}", rule.kind());
+    };
+    assert_eq!(exclusion.hs, hs);
+    assert_eq!(exclusion.excise, excise);
+    assert!(!exclusion.reason.is_empty());
+}

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use super::exclusion::GoodsExclusion;
 use super::rules::{Confidence, MarketRule, RateComponent, RuleBody};
 use super::validate::validate_rule_set;
 use crate::country::CountryCode;
@@ -236,6 +237,16 @@ fn check_rule(rule: &AuthoredRule) -> Result<(), String> {
     {
         return Err("empty `region`".into());
     }
+    // A market cannot count in a currency after it was retired (the kuna ends on 2022-12-31).
+    if let RuleBody::Currency(currency) = &rule.body
+        && let Some(retired_on) = currency.currency.retired_on()
+        && rule.effective_to.is_none_or(|end| end > retired_on)
+    {
+        return Err(format!(
+            "currency {} was retired on {retired_on}: the rule must end by then",
+            currency.currency
+        ));
+    }
     check_body(&rule.body)
 }
 
@@ -262,8 +273,8 @@ fn check_body(body: &RuleBody) -> Result<(), String> {
         }
         RuleBody::FlatDuty(duty) => {
             check_amount("amount", &duty.amount)?;
-            if let Some(limit) = &duty.consignment_value_below {
-                check_amount("consignment_value_below", limit)?;
+            if let Some(limit) = &duty.consignment_value_limit {
+                check_amount("consignment_value_limit", limit)?;
             }
             Ok(())
         }
@@ -279,7 +290,35 @@ fn check_body(body: &RuleBody) -> Result<(), String> {
         }
         RuleBody::CustomsValueBasis(_) => Ok(()),
         RuleBody::PersonalUseValuation(valuation) => check_percent("percent", valuation.percent),
+        RuleBody::Currency(_) => Ok(()),
+        RuleBody::GoodsExclusion(exclusion) => check_exclusion(exclusion),
     }
+}
+
+/// An exclusion names HS prefixes (a chapter, heading or finer code: an even number of digits,
+/// 2 to 10) and at least one scheme, and states its reason, because the API repeats it.
+fn check_exclusion(exclusion: &GoodsExclusion) -> Result<(), String> {
+    if exclusion.hs.is_empty() {
+        return Err("`hs` lists no HS chapter or heading".into());
+    }
+    for prefix in &exclusion.hs {
+        let digits = prefix.len();
+        if !(2..=10).contains(&digits)
+            || digits % 2 != 0
+            || !prefix.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Err(format!(
+                "`hs` entry '{prefix}' is not an HS chapter, heading or sub-heading (2, 4, 6, 8 or 10 digits)"
+            ));
+        }
+    }
+    if exclusion.excluded_from.is_empty() {
+        return Err("`excluded_from` names no scheme or relief".into());
+    }
+    if exclusion.goods.trim().is_empty() || exclusion.reason.trim().is_empty() {
+        return Err("an exclusion needs `goods` and a `reason`".into());
+    }
+    Ok(())
 }
 
 fn check_percent(field: &str, value: Decimal) -> Result<(), String> {
@@ -437,6 +476,90 @@ PAIR = ["DE", "FR"]
     fn toml_syntax_error_names_the_file() {
         let message = parse("[[rule]\nid = 1").unwrap_err().to_string();
         assert!(message.starts_with("test.toml: "), "{message}");
+    }
+
+    const KUNA: &str = "[[rule]]\nid = \"currency.hr\"\nversion = 1\ncountry = \"HR\"\nkind = \"currency\"\n\
+        effective_from = \"1994-05-30\"\ncurrency = \"HRK\"\nsource = \"test source\"\n";
+
+    #[rstest]
+    #[case::ends_on_the_changeover("effective_to = \"2023-01-01\"", None)]
+    #[case::ends_before("effective_to = \"2020-01-01\"", None)]
+    #[case::open_ended(
+        "",
+        Some(
+            "test.toml: rule #1 (currency.hr): currency HRK was retired on 2023-01-01: the rule must end by then"
+        )
+    )]
+    #[case::outlives_the_code(
+        "effective_to = \"2023-01-02\"",
+        Some(
+            "test.toml: rule #1 (currency.hr): currency HRK was retired on 2023-01-01: the rule must end by then"
+        )
+    )]
+    fn a_market_currency_ends_when_its_code_was_retired(
+        #[case] end: &str,
+        #[case] expected: Option<&str>,
+    ) {
+        let result = parse(&format!("{KUNA}{end}\n"));
+        match expected {
+            None => {
+                let rules = result.unwrap();
+                assert_eq!(rules[0].kind(), "currency");
+                // The rule round-trips through JSON as the store keeps it, retired code included.
+                let json = serde_json::to_string(&rules[0]).unwrap();
+                assert_eq!(serde_json::from_str::<MarketRule>(&json).unwrap(), rules[0]);
+            }
+            Some(message) => assert_eq!(result.unwrap_err().to_string(), message),
+        }
+    }
+
+    const EXCLUSION: &str = "[[rule]]\nid = \"exclusion.x\"\nversion = 1\ncountry = \"DE\"\n\
+        kind = \"goods_exclusion\"\neffective_from = \"2021-07-01\"\ngoods = \"excise goods\"\n\
+        reason = \"excise is assessed at the border\"\nsource = \"test source\"\n";
+
+    #[rstest]
+    #[case::chapters_and_heading(
+        "hs = [\"22\", \"24\", \"3303\"]\nexcluded_from = [\"seller_collection\"]",
+        None
+    )]
+    #[case::odd_length(
+        "hs = [\"220\"]\nexcluded_from = [\"duty_relief\"]",
+        Some(
+            "`hs` entry '220' is not an HS chapter, heading or sub-heading (2, 4, 6, 8 or 10 digits)"
+        )
+    )]
+    #[case::letters(
+        "hs = [\"2a\"]\nexcluded_from = [\"duty_relief\"]",
+        Some("`hs` entry '2a' is not an HS chapter")
+    )]
+    #[case::no_codes(
+        "hs = []\nexcluded_from = [\"flat_duty\"]",
+        Some("`hs` lists no HS chapter or heading")
+    )]
+    #[case::no_scheme(
+        "hs = [\"22\"]\nexcluded_from = []",
+        Some("`excluded_from` names no scheme or relief")
+    )]
+    #[case::unknown_scheme(
+        "hs = [\"22\"]\nexcluded_from = [\"vat\"]",
+        Some("unknown variant `vat`")
+    )]
+    fn goods_exclusions_name_hs_prefixes_and_schemes(
+        #[case] body: &str,
+        #[case] expected: Option<&str>,
+    ) {
+        let result = parse(&format!("{EXCLUSION}{body}\n"));
+        match expected {
+            None => assert_eq!(result.unwrap()[0].kind(), "goods_exclusion"),
+            Some(message) => {
+                let error = result.unwrap_err().to_string();
+                assert!(
+                    error.starts_with("test.toml: rule #1 (exclusion.x): ")
+                        && error.contains(message),
+                    "{error}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::country::CountryCode;
+use crate::currency::CurrencyCode;
 use crate::money::Money;
+
+use super::exclusion::GoodsExclusion;
 
 /// One version of one rule for one country (and optionally one region, e.g. a Canadian
 /// province). Rules written for a group of countries (the EU) are expanded into one record per
@@ -88,6 +91,8 @@ pub enum RuleBody {
     CbecLimits(CbecLimits),
     CustomsValueBasis(CustomsValueBasis),
     PersonalUseValuation(PersonalUseValuation),
+    Currency(MarketCurrency),
+    GoodsExclusion(GoodsExclusion),
 }
 
 impl RuleBody {
@@ -103,6 +108,8 @@ impl RuleBody {
             RuleBody::CbecLimits(_) => "cbec_limits",
             RuleBody::CustomsValueBasis(_) => "customs_value_basis",
             RuleBody::PersonalUseValuation(_) => "personal_use_valuation",
+            RuleBody::Currency(_) => "currency",
+            RuleBody::GoodsExclusion(_) => "goods_exclusion",
         }
     }
 }
@@ -176,6 +183,11 @@ pub struct DeMinimis {
     /// Not for shipments from these countries.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub excluded_origins: Vec<CountryCode>,
+    /// Only for consignments the seller collects under this scheme (Norway's duty relief for
+    /// goods sold through VOEC); absent for a relief that applies whoever collects.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub under_scheme: Option<CollectionModelKind>,
     #[serde(default)]
     pub notes: Option<String>,
 }
@@ -288,9 +300,12 @@ pub struct FlatDuty {
     /// How finely "distinct sub-heading" is counted; the EU text does not say, so it is data.
     #[serde(default)]
     pub granularity: Option<HsGranularity>,
-    /// Applies only to consignments whose value is strictly below this.
+    /// Applies only to consignments whose intrinsic value is within this limit, compared by
+    /// `comparison` (the EU's small parcels: at most EUR 150, like the IOSS threshold).
     #[serde(default)]
-    pub consignment_value_below: Option<Money>,
+    pub consignment_value_limit: Option<Money>,
+    #[serde(default)]
+    pub comparison: Comparison,
     #[serde(default)]
     pub notes: Option<String>,
 }
@@ -368,6 +383,20 @@ pub struct PersonalUseValuation {
     #[serde(with = "rust_decimal::serde::str")]
     #[schema(value_type = String, example = "60")]
     pub percent: Decimal,
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// The money a market counts in, dated: Croatia counted in kuna until 2022-12-31 and in euro
+/// from 2023-01-01. A market without such a rule uses the currency of the country table, which
+/// is the one in force today.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarketCurrency {
+    /// May be a retired code: the rule's dates say when it applied (checked when the file is read).
+    #[serde(deserialize_with = "crate::currency::deserialize_historical")]
+    #[schema(value_type = String, example = "HRK")]
+    pub currency: CurrencyCode,
     #[serde(default)]
     pub notes: Option<String>,
 }
@@ -470,6 +499,7 @@ mod tests {
                 CountryCode::parse("MX").unwrap(),
             ],
             excluded_origins: vec![],
+            under_scheme: None,
             notes: None,
         };
         let origin = CountryCode::parse(origin).unwrap();

@@ -12,7 +12,7 @@ use crate::country::CountryCode;
 
 /// Checks what only the whole set can reveal: each `(id, country, version)` once, non-empty
 /// validity periods, versions of one id that never overlap or change kind, and at most one
-/// standard-rate, collection-model, valuation-basis, CBEC-limits or personal-use rule in force for
+/// standard-rate, collection-model, valuation-basis, CBEC-limits, personal-use or currency rule in force for
 /// a country (or region) on any day — otherwise a quote would have two answers.
 pub fn validate_rule_set(rules: &[MarketRule]) -> Result<(), RuleError> {
     let mut by_version: BTreeMap<(&str, CountryCode, u32), &MarketRule> = BTreeMap::new();
@@ -76,10 +76,12 @@ fn exclusive_slot(body: &RuleBody) -> Option<&'static str> {
         RuleBody::CustomsValueBasis(_) => Some("customs_value_basis"),
         RuleBody::CbecLimits(_) => Some("cbec_limits"),
         RuleBody::PersonalUseValuation(_) => Some("personal_use_valuation"),
+        RuleBody::Currency(_) => Some("currency"),
         RuleBody::VatReduced(_)
         | RuleBody::DeMinimis(_)
         | RuleBody::FlatDuty(_)
-        | RuleBody::DutySurcharge(_) => None,
+        | RuleBody::DutySurcharge(_)
+        | RuleBody::GoodsExclusion(_) => None,
     }
 }
 

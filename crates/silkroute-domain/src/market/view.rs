@@ -1,6 +1,8 @@
 //! What a destination market looks like on a given day: its currency and the rules in force. A
 //! country without curated rules is shown as "generic" with an explicit note, because showing no
-//! VAT rule as a 0 % rate would quietly promise a tax-free delivery.
+//! VAT rule as a 0 % rate would quietly promise a tax-free delivery. The currency is dated too
+//! (Croatia counted in kuna until 2022-12-31): [`market_currency`] is the one answer every quote
+//! and view uses.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -25,7 +27,7 @@ pub enum MarketProfile {
 pub struct MarketView {
     pub country: CountryCode,
     pub name: String,
-    /// The currency a shopper there is normally shown; absent where none applies (Antarctica).
+    /// The currency a shopper there was shown on `date`; absent where none applies (Antarctica).
     pub currency: Option<CurrencyCode>,
     pub date: NaiveDate,
     pub profile: MarketProfile,
@@ -54,10 +56,14 @@ pub fn market_view(country: CountryCode, date: NaiveDate, rules: &[MarketRule]) 
         .cloned();
 
     let mut notes = Vec::new();
-    let profile = if in_force.is_empty() {
+    // A dated currency alone is not research into the market's taxes.
+    let tax_rules_in_force = in_force
+        .iter()
+        .any(|rule| !matches!(rule.body, RuleBody::Currency(_)));
+    let profile = if !tax_rules_in_force {
         let earliest = rules
             .iter()
-            .filter(|rule| rule.country == country)
+            .filter(|rule| rule.country == country && !matches!(rule.body, RuleBody::Currency(_)))
             .map(|rule| rule.effective_from)
             .min();
         notes.push(match earliest {
@@ -90,9 +96,7 @@ pub fn market_view(country: CountryCode, date: NaiveDate, rules: &[MarketRule]) 
     MarketView {
         country,
         name: info.name.to_string(),
-        currency: info
-            .currency
-            .and_then(|code| CurrencyCode::parse(code).ok()),
+        currency: market_currency(country, date, rules),
         date,
         profile,
         vat_standard,
@@ -101,9 +105,37 @@ pub fn market_view(country: CountryCode, date: NaiveDate, rules: &[MarketRule]) 
     }
 }
 
-/// The countries that have at least one curated rule (on any date), sorted by code.
+/// The currency of `country` on `date`: the market's dated `currency` rule in force that day if
+/// it has one, else the country table's currency (the one in force today).
+pub fn market_currency(
+    country: CountryCode,
+    date: NaiveDate,
+    rules: &[MarketRule],
+) -> Option<CurrencyCode> {
+    let dated = rules.iter().find_map(|rule| match &rule.body {
+        RuleBody::Currency(currency)
+            if rule.country == country && rule.region.is_none() && rule.in_force_on(date) =>
+        {
+            Some(currency.currency)
+        }
+        _ => None,
+    });
+    dated.or_else(|| {
+        country
+            .info()
+            .currency
+            .and_then(|code| CurrencyCode::parse(code).ok())
+    })
+}
+
+/// The countries that have at least one curated tax or customs rule (on any date), sorted by code;
+/// a dated currency alone does not make a market curated.
 pub fn curated_countries(rules: &[MarketRule]) -> Vec<CountryCode> {
-    let mut countries: Vec<CountryCode> = rules.iter().map(|rule| rule.country).collect();
+    let mut countries: Vec<CountryCode> = rules
+        .iter()
+        .filter(|rule| !matches!(rule.body, RuleBody::Currency(_)))
+        .map(|rule| rule.country)
+        .collect();
     countries.sort();
     countries.dedup();
     countries

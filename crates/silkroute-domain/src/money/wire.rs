@@ -1,6 +1,10 @@
 //! The JSON shape of [`Money`]: `{"amount": "12.34", "currency": "EUR"}`. The amount is a string
 //! because JSON numbers are read as binary floats by most clients, which cannot hold 0.10 exactly;
 //! it carries exactly the currency's decimals so that the text is also a statement of precision.
+//!
+//! The shape refuses a retired currency (prices are made today); [`historical`] is the same shape
+//! for fields that describe a past day, where the kuna or the lev may appear and the caller checks
+//! the code against that day.
 
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::RefOr;
@@ -14,6 +18,58 @@ use crate::currency::CurrencyCode;
 pub(super) struct MoneyWire {
     amount: String,
     currency: CurrencyCode,
+}
+
+/// The wire shape with a retired code allowed.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoricalMoneyWire {
+    amount: String,
+    #[serde(deserialize_with = "crate::currency::deserialize_historical")]
+    currency: CurrencyCode,
+}
+
+/// `#[serde(with = "money::historical")]` for a [`Money`] field that may be in a retired currency
+/// (a landed cost for a day when Croatia still used the kuna). The caller checks the code against
+/// the day the amount belongs to ([`CurrencyCode::check_in_use_on`]).
+pub mod historical {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{HistoricalMoneyWire, Money};
+
+    pub fn serialize<S: Serializer>(money: &Money, serializer: S) -> Result<S::Ok, S::Error> {
+        money.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
+        let wire = HistoricalMoneyWire::deserialize(deserializer)?;
+        Money::parse_exact(&wire.amount, wire.currency).map_err(serde::de::Error::custom)
+    }
+}
+
+/// [`historical`] for an optional field (`#[serde(default, with = "money::historical_option")]`).
+pub mod historical_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::{HistoricalMoneyWire, Money};
+
+    pub fn serialize<S: Serializer>(
+        money: &Option<Money>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        money.serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Money>, D::Error> {
+        match Option::<HistoricalMoneyWire>::deserialize(deserializer)? {
+            Some(wire) => Money::parse_exact(&wire.amount, wire.currency)
+                .map(Some)
+                .map_err(serde::de::Error::custom),
+            None => Ok(None),
+        }
+    }
 }
 
 impl From<Money> for MoneyWire {
@@ -111,6 +167,41 @@ mod tests {
     fn rejects(#[case] json: &str, #[case] message: &str) {
         let error = serde_json::from_str::<Money>(json).unwrap_err().to_string();
         assert!(error.contains(message), "{error}");
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct PastAmounts {
+        #[serde(with = "historical")]
+        paid: Money,
+        #[serde(default, with = "historical_option")]
+        fee: Option<Money>,
+    }
+
+    #[test]
+    fn a_retired_currency_is_refused_unless_the_field_holds_history() {
+        let kuna = r#"{"amount":"100.00","currency":"HRK"}"#;
+        let error = serde_json::from_str::<Money>(kuna).unwrap_err().to_string();
+        assert!(error.contains("retired on 2023-01-01"), "{error}");
+        let past: PastAmounts = serde_json::from_str(&format!(r#"{{"paid": {kuna}}}"#)).unwrap();
+        assert_eq!(past.paid.minor(), 10_000);
+        assert_eq!(past.paid.currency().as_str(), "HRK");
+        assert_eq!(past.fee, None);
+        let past: PastAmounts = serde_json::from_str(
+            r#"{"paid": {"amount":"1","currency":"BGN"}, "fee": {"amount":"0.5","currency":"bgn"}}"#,
+        )
+        .unwrap();
+        assert_eq!(past.fee.map(|fee| fee.minor()), Some(50));
+        assert_eq!(
+            serde_json::to_string(&past.paid).unwrap(),
+            r#"{"amount":"1.00","currency":"BGN"}"#
+        );
+        for bad in [
+            r#"{"paid": {"amount":"1.001","currency":"HRK"}}"#,
+            r#"{"paid": {"amount":"1","currency":"ABC"}}"#,
+            r#"{"paid": {"amount":"1","currency":"HRK","x":1}}"#,
+        ] {
+            assert!(serde_json::from_str::<PastAmounts>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use serde::{Deserialize, Serialize};
 use silkroute_domain::category::{Category, all_categories};
 use silkroute_domain::country::{Country, all_countries};
-use silkroute_domain::currency::{Currency, all_currencies};
+use silkroute_domain::currency::{Currency, all_currencies, retired_currencies};
 use silkroute_domain::fx::{Conversion, PublishedRate, RateMode};
 use silkroute_domain::identifiers::{IdentifierKind, Validation, validate};
 use silkroute_domain::market::MarketView;
@@ -23,20 +23,32 @@ pub struct CurrencyEntry {
     pub numeric: u16,
     pub name: &'static str,
     pub minor_units: Option<u8>,
+    /// Whether goods can be priced in it today: it has a minor unit and is not retired.
     pub tradeable: bool,
+    /// For a retired code, the first day it no longer named legal tender: amounts in it are
+    /// accepted for earlier days only (FX history, landed costs of past dates).
+    #[schema(value_type = Option<String>, example = "2023-01-01")]
+    pub retired_on: Option<chrono::NaiveDate>,
+    /// For a retired code, the code that replaced it.
+    pub replaced_by: Option<&'static str>,
 }
 
-/// ISO 4217 currencies in force (178), with their minor units.
+/// ISO 4217 currencies in force (178), with their minor units, then the retired codes the
+/// platform still reads history in (the kuna, the lev and the euro's other predecessors), each
+/// with the day it was retired.
 #[utoipa::path(get, path = "/api/v1/currencies", tag = "reference", responses((status = 200, body = ListResponse<CurrencyEntry>)))]
 pub async fn list_currencies() -> Json<ListResponse<CurrencyEntry>> {
     let data = all_currencies()
         .iter()
+        .chain(retired_currencies())
         .map(|currency: &Currency| CurrencyEntry {
             code: currency.code,
             numeric: currency.numeric,
             name: currency.name,
             minor_units: currency.minor_units,
-            tradeable: currency.minor_units.is_some(),
+            tradeable: currency.minor_units.is_some() && currency.retired_on.is_none(),
+            retired_on: currency.retired_on,
+            replaced_by: currency.replaced_by,
         })
         .collect();
     Json(ListResponse {

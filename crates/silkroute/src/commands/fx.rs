@@ -36,9 +36,15 @@ pub(super) async fn fx(
                     "imported {} rates for {} currencies, {} to {}",
                     report.rates, report.currencies, report.first_date, report.last_date
                 );
+                if !report.retired_currencies.is_empty() {
+                    println!(
+                        "retired currencies served from the shipped ECB history, not stored: {}",
+                        report.retired_currencies.join(", ")
+                    );
+                }
                 if !report.skipped_currencies.is_empty() {
                     println!(
-                        "skipped retired currencies: {}",
+                        "skipped unknown currencies: {}",
                         report.skipped_currencies.join(", ")
                     );
                 }

@@ -488,3 +488,65 @@ async fn the_test_provider_confirms_captures_on_its_own() {
     assert_eq!(status, "paid");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn voec_parcels_carry_no_duty_and_excise_goods_are_not_sold_duty_paid() {
+    for app in TestApp::all().await {
+        let backend = app.backend();
+        let (cn, _) = two_sellers(&app).await;
+        // A T-shirt to Norway: VOEC VAT at checkout, no customs duty (issue 14: it was 10.7 %).
+        let norway = app.quote(None, "NO", &[(&cn.product_id, 2)]).await;
+        assert_eq!(norway.status, 201, "{backend}: {}", norway.body);
+        let group = &norway.body["groups"][0];
+        assert_eq!(group["incoterm"], "DDP", "{group}");
+        assert_eq!(group["duty_lines"], json!([]), "{group}");
+        assert_eq!(amount(&group["duties"]), rust_decimal::Decimal::ZERO);
+        assert!(amount(&group["taxes"]) > rust_decimal::Decimal::ZERO);
+        assert_consistent(&norway.body);
+
+        // Wine from the same seller to Germany: excise goods are outside IOSS, so the parcel is
+        // DAP and the quote says why, naming the request's line.
+        let created = app
+            .post(
+                "/api/v1/products",
+                Some(&cn.token),
+                product("CN-WINE", "2204.21", "CN", 1_300, "120.00"),
+            )
+            .await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        let wine = created.body["id"].as_str().expect("id").to_string();
+        let quote = app
+            .quote(None, "DE", &[(&cn.product_id, 1), (&wine, 1)])
+            .await;
+        assert_eq!(quote.status, 201, "{}", quote.body);
+        let group = &quote.body["groups"][0];
+        assert_eq!(group["incoterm"], "DAP", "{group}");
+        let excluded = &group["exclusions"][0];
+        assert_eq!(excluded["line"], 1, "{group}");
+        assert_eq!(excluded["rule"], "exclusion.eu.ioss_excise");
+        assert_eq!(excluded["excluded_from"], "seller_collection");
+        assert!(excluded["reason"].as_str().is_some_and(|r| !r.is_empty()));
+        assert!(amount(&group["due_at_door"]) > rust_decimal::Decimal::ZERO);
+        assert_consistent(&quote.body);
+
+        // Asked for DDP, the same cart is refused: 422 on `incoterm`, with the line and reason.
+        let ddp = app
+            .post(
+                "/api/v1/checkout/quotes",
+                None,
+                json!({"destination": {"country": "DE"}, "incoterm": "DDP",
+                    "lines": [{"product_id": cn.product_id, "quantity": 1},
+                              {"product_id": wine, "quantity": 1}]}),
+            )
+            .await;
+        assert_problem(&ddp, 422, Some("incoterm"));
+        assert!(
+            ddp.body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("lines[1] (HS 220421)") && m.contains("excise")),
+            "{}",
+            ddp.body
+        );
+        app.finish().await;
+    }
+}

@@ -1,5 +1,6 @@
 //! Landed cost through the API: RULES.md worked examples, the EU €3 duty from 2026-07-01, and
-//! bad input.
+//! bad input; the corrections of issue 14 item 7: Norway's VOEC duty relief, the €150.00
+//! boundary, goods excluded from IOSS, VOEC and the duty relief, and dated currencies.
 
 use serde_json::{Value, json};
 
@@ -103,7 +104,7 @@ async fn duties_and_taxes_follow_the_dated_rules() {
         assert_problem(
             &app.post("/api/v1/landed-cost", None, zero).await,
             422,
-            None,
+            Some("lines[0].quantity"),
         );
         let mut bad_hs = e1_parcel("2026-06-30");
         bad_hs["lines"][1]["hs_code"] = json!("000000");
@@ -137,6 +138,257 @@ async fn duties_and_taxes_follow_the_dated_rules() {
             &app.post("/api/v1/landed-cost", None, unknown_country).await,
             422,
             Some("destination"),
+        );
+        app.finish().await;
+    }
+}
+
+fn nok(amount: &str) -> Value {
+    json!({"amount": amount, "currency": "NOK"})
+}
+
+fn parcel(destination: &str, date: &str, lines: Value, freight: Value) -> Value {
+    json!({"destination": destination, "origin": "CN", "date": date, "lines": lines, "freight": freight})
+}
+
+fn goods(hs_code: &str, unit_value: Value) -> Value {
+    json!({"hs_code": hs_code, "quantity": 1, "unit_value": unit_value, "description": hs_code})
+}
+
+#[tokio::test]
+async fn voec_goods_carry_no_duty_and_excluded_goods_go_to_the_border_with_a_reason() {
+    for app in TestApp::all().await {
+        let backend = app.backend();
+        // RULES.md E12: a NOK 2,000 T-shirt + NOK 100 shipping from a VOEC seller: NOK 525 VAT
+        // at checkout and no duty (clothing's 10.7 % tariff is for goods outside VOEC).
+        let shirt = json!([goods("610910", nok("2000.00"))]);
+        let voec = app
+            .post(
+                "/api/v1/landed-cost",
+                None,
+                parcel("NO", "2026-03-02", shirt.clone(), nok("100.00")),
+            )
+            .await;
+        assert_eq!(voec.status, 200, "{backend}: {}", voec.body);
+        assert_eq!(voec.body["incoterm"], "DDP");
+        assert_eq!(voec.body["duty_lines"], json!([]), "{}", voec.body);
+        assert_eq!(voec.body["collected_at_checkout"], nok("525.00"));
+        assert_eq!(voec.body["due_at_door"], nok("0.00"));
+        assert_eq!(voec.body["exclusions"], json!([]));
+        // Coffee is a foodstuff: the parcel leaves VOEC, the API says why, and the T-shirt pays
+        // its tariff at the border.
+        let with_coffee = json!([
+            goods("610910", nok("2000.00")),
+            goods("090121", nok("200.00"))
+        ]);
+        let border = app
+            .post(
+                "/api/v1/landed-cost",
+                None,
+                parcel("NO", "2026-03-02", with_coffee, nok("100.00")),
+            )
+            .await;
+        assert_eq!(border.status, 200, "{}", border.body);
+        assert_eq!(border.body["incoterm"], "DAP");
+        let excluded = &border.body["exclusions"][0];
+        assert_eq!(excluded["line"], 1, "{}", border.body);
+        assert_eq!(excluded["excluded_from"], "seller_collection");
+        assert_eq!(excluded["rule"], "exclusion.no.voec_food");
+        assert_eq!(excluded["instead_of"], "collection.no.voec v1");
+        assert!(
+            excluded["reason"]
+                .as_str()
+                .is_some_and(|reason| reason.contains("VOEC")),
+            "{excluded}"
+        );
+        assert_eq!(
+            border.body["duty_lines"][0]["rate"], "10.7",
+            "{}",
+            border.body
+        );
+        assert_eq!(border.body["duty_lines"][0]["collected"], "at_door");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_consignment_of_exactly_150_euros_keeps_the_low_value_duty() {
+    for app in TestApp::all().await {
+        let tee = |value: &str| json!([goods("610910", eur(value))]);
+        for (date, value, duty, rule) in [
+            ("2026-06-30", "150.00", "0", None),
+            ("2026-06-30", "150.01", "18.00", Some("tariff.eu")),
+            (
+                "2026-07-01",
+                "150.00",
+                "3.00",
+                Some("flat_duty.eu.low_value"),
+            ),
+            ("2026-07-01", "150.01", "18.00", Some("tariff.eu")),
+        ] {
+            let reply = app
+                .post(
+                    "/api/v1/landed-cost",
+                    None,
+                    parcel("DE", date, tee(value), eur("0.00")),
+                )
+                .await;
+            assert_eq!(reply.status, 200, "{}", reply.body);
+            assert_eq!(
+                total(&reply.body["duty_lines"]),
+                duty.parse::<rust_decimal::Decimal>().expect("decimal"),
+                "{date} {value}: {}",
+                reply.body
+            );
+            if let Some(rule) = rule {
+                assert!(
+                    reply.body["duty_lines"][0]["rule"]
+                        .as_str()
+                        .is_some_and(|r| r.starts_with(rule)),
+                    "{}",
+                    reply.body
+                );
+            }
+            if rule == Some("flat_duty.eu.low_value") {
+                assert_eq!(reply.body["duty_lines"][0]["rule_version"], 2);
+            }
+        }
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn excise_goods_leave_ioss_with_a_reason_and_are_refused_duty_paid() {
+    for app in TestApp::all().await {
+        let lines = json!([goods("610910", eur("20.00")), goods("220421", eur("40.00"))]);
+        let wine = parcel("DE", "2026-03-02", lines.clone(), eur("10.00"));
+        let reply = app.post("/api/v1/landed-cost", None, wine.clone()).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert_eq!(reply.body["incoterm"], "DAP");
+        let exclusions = reply.body["exclusions"].as_array().expect("exclusions");
+        let found: Vec<(&str, &str)> = exclusions
+            .iter()
+            .map(|e| {
+                (
+                    e["excluded_from"].as_str().unwrap_or_default(),
+                    e["rule"].as_str().unwrap_or_default(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("seller_collection", "exclusion.eu.ioss_excise"),
+                ("duty_relief", "exclusion.eu.duty_relief")
+            ],
+            "{}",
+            reply.body
+        );
+        assert!(
+            exclusions
+                .iter()
+                .all(|e| e["line"] == 1 && e["hs_code"] == "220421")
+        );
+        assert!(
+            reply.body["notes"]
+                .as_array()
+                .is_some_and(|notes| notes.iter().any(|n| n
+                    .as_str()
+                    .is_some_and(|n| n.contains("exclusion.eu.ioss_excise")))),
+            "{}",
+            reply.body
+        );
+        // The wine pays its tariff at the door; the T-shirt keeps the duty relief.
+        let duty_lines = reply.body["duty_lines"].as_array().expect("duty lines");
+        assert_eq!(duty_lines.len(), 1, "{}", reply.body);
+        assert_eq!(duty_lines[0]["collected"], "at_door");
+        // Duty paid is impossible: excise is only assessed at the border.
+        let mut ddp = wine;
+        ddp["incoterm"] = json!("DDP");
+        let refused = app.post("/api/v1/landed-cost", None, ddp).await;
+        assert_problem(&refused, 422, Some("incoterm"));
+        assert!(
+            refused.body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("lines[1] (HS 220421)") && m.contains("DAP")),
+            "{}",
+            refused.body
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_quote_for_a_past_day_is_in_that_days_currency() {
+    for app in TestApp::all().await {
+        let backend = app.backend();
+        let tee = json!([goods("610910", eur("100.00"))]);
+        // Croatia counted in kuna until 2022-12-31: EUR 100 at the ECB's 7.5345 of 2022-06-01,
+        // IOSS VAT 25 %.
+        for (destination, date, goods_amount, vat) in [
+            (
+                "HR",
+                "2022-06-01",
+                json!({"amount": "753.45", "currency": "HRK"}),
+                "188.36",
+            ),
+            ("HR", "2023-01-02", eur("100.00"), "25.00"),
+            (
+                "BG",
+                "2025-06-02",
+                json!({"amount": "195.58", "currency": "BGN"}),
+                "39.12",
+            ),
+            ("BG", "2026-01-02", eur("100.00"), "20.00"),
+        ] {
+            let reply = app
+                .post(
+                    "/api/v1/landed-cost",
+                    None,
+                    parcel(destination, date, tee.clone(), eur("0.00")),
+                )
+                .await;
+            assert_eq!(
+                reply.status, 200,
+                "{backend} {destination} {date}: {}",
+                reply.body
+            );
+            assert_eq!(reply.body["goods"], goods_amount, "{}", reply.body);
+            assert_eq!(reply.body["currency"], goods_amount["currency"]);
+            assert_eq!(
+                total(&reply.body["tax_lines"]),
+                vat.parse::<rust_decimal::Decimal>().expect("decimal")
+            );
+        }
+        // A price in kuna is history: fine for 2022, refused from the day the kuna was retired.
+        let kuna = json!([goods(
+            "610910",
+            json!({"amount": "753.65", "currency": "HRK"})
+        )]);
+        let no_freight = json!({"amount": "0", "currency": "HRK"});
+        let in_use = app
+            .post(
+                "/api/v1/landed-cost",
+                None,
+                parcel("DE", "2022-12-30", kuna.clone(), no_freight.clone()),
+            )
+            .await;
+        assert_eq!(in_use.status, 200, "{}", in_use.body);
+        assert_eq!(in_use.body["goods"], eur("100.00"));
+        let retired = app
+            .post(
+                "/api/v1/landed-cost",
+                None,
+                parcel("DE", "2023-01-01", kuna, no_freight),
+            )
+            .await;
+        assert_problem(&retired, 422, Some("lines[0].unit_value.currency"));
+        assert!(
+            retired.body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("retired on 2023-01-01")),
+            "{}",
+            retired.body
         );
         app.finish().await;
     }

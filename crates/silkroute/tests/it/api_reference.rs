@@ -1,4 +1,7 @@
-//! Reference data through the API: currencies, countries, FX conversion, markets, identifiers.
+//! Reference data through the API: currencies, countries, FX conversion, markets, identifiers;
+//! retired currencies (the kuna, the lev) converted on the days they were in use.
+
+use serde_json::json;
 
 use crate::support::{TestApp, assert_problem};
 
@@ -8,10 +11,12 @@ async fn reference_data_fx_markets_and_identifiers() {
         let backend = app.backend();
 
         let currencies = app.get("/api/v1/currencies", None).await;
+        let listed = currencies.body["data"].as_array().expect("currencies");
+        // 178 in force, then 9 retired codes with the day each was retired.
+        assert_eq!(listed.len(), 178 + 9, "{backend}");
         assert_eq!(
-            currencies.body["data"].as_array().map(Vec::len),
-            Some(178),
-            "{backend}"
+            listed.iter().filter(|c| c["retired_on"].is_null()).count(),
+            178
         );
         let countries = app.get("/api/v1/countries", None).await;
         assert_eq!(
@@ -175,6 +180,130 @@ async fn reference_data_fx_markets_and_identifiers() {
             .get("/api/v1/identifiers/validate?kind=isbn&value=1", None)
             .await;
         assert_problem(&unknown, 422, Some("kind"));
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn retired_currencies_convert_on_the_days_they_were_in_use() {
+    for app in TestApp::all().await {
+        let backend = app.backend();
+        let currencies = app.get("/api/v1/currencies", None).await;
+        let kuna = currencies.body["data"]
+            .as_array()
+            .and_then(|list| list.iter().find(|c| c["code"] == "HRK"))
+            .expect("HRK is listed");
+        assert_eq!(kuna["retired_on"], "2023-01-01");
+        assert_eq!(kuna["replaced_by"], "EUR");
+        assert_eq!(kuna["tradeable"], false);
+        assert_eq!(kuna["minor_units"], 2);
+
+        // The ECB's HRK and BGN rates of the day (7.5895 on 2020-06-01; BGN 1.9558).
+        for (uri, to, rate_date) in [
+            (
+                "/api/v1/fx/convert?amount=100&from=HRK&to=EUR&date=2020-06-01",
+                json!({"amount": "13.18", "currency": "EUR"}),
+                "2020-06-01",
+            ),
+            (
+                "/api/v1/fx/convert?amount=100&from=EUR&to=HRK&date=2022-12-31",
+                json!({"amount": "753.65", "currency": "HRK"}),
+                "2022-12-30",
+            ),
+            (
+                "/api/v1/fx/convert?amount=100&from=BGN&to=EUR&date=2025-12-31",
+                json!({"amount": "51.13", "currency": "EUR"}),
+                "2025-12-31",
+            ),
+            (
+                "/api/v1/fx/convert?amount=1000&from=HRK&to=BGN&date=2020-06-01",
+                json!({"amount": "257.70", "currency": "BGN"}),
+                "2020-06-01",
+            ),
+        ] {
+            let reply = app.get(uri, None).await;
+            assert_eq!(reply.status, 200, "{backend} {uri}: {}", reply.body);
+            assert_eq!(reply.body["to"], to, "{uri}: {}", reply.body);
+            assert_eq!(reply.body["rate_date"], rate_date, "{uri}");
+        }
+
+        // From the day a code was retired it is refused, saying so, on the field that names it.
+        for (uri, field, retired_on) in [
+            (
+                "/api/v1/fx/convert?amount=100&from=HRK&to=EUR&date=2023-06-01",
+                "from",
+                "2023-01-01",
+            ),
+            (
+                "/api/v1/fx/convert?amount=100&from=HRK&to=EUR&date=2023-01-01",
+                "from",
+                "2023-01-01",
+            ),
+            (
+                "/api/v1/fx/convert?amount=100&from=EUR&to=BGN&date=2026-01-01",
+                "to",
+                "2026-01-01",
+            ),
+            (
+                "/api/v1/fx/convert?amount=100&from=EUR&to=BGN",
+                "to",
+                "2026-01-01",
+            ),
+        ] {
+            let reply = app.get(uri, None).await;
+            assert_problem(&reply, 422, Some(field));
+            assert!(
+                reply.body["errors"][0]["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains(&format!("was retired on {retired_on}"))),
+                "{uri}: {}",
+                reply.body
+            );
+        }
+
+        // The rates of a day list the retired currencies the ECB still quoted.
+        let rates = app.get("/api/v1/fx/rates?date=2020-06-01", None).await;
+        assert_eq!(rates.status, 200, "{}", rates.body);
+        let codes: Vec<&str> = rates.body["data"]
+            .as_array()
+            .expect("rates")
+            .iter()
+            .filter_map(|rate| rate["currency"].as_str())
+            .collect();
+        assert!(
+            codes.contains(&"HRK") && codes.contains(&"BGN"),
+            "{codes:?}"
+        );
+        assert!(codes.windows(2).all(|pair| pair[0] < pair[1]), "{codes:?}");
+
+        // A market's currency is dated.
+        for (uri, currency) in [
+            ("/api/v1/markets/HR?date=2022-12-31", "HRK"),
+            ("/api/v1/markets/HR?date=2023-01-01", "EUR"),
+            ("/api/v1/markets/BG?date=2025-12-31", "BGN"),
+            ("/api/v1/markets/BG?date=2026-01-01", "EUR"),
+        ] {
+            let market = app.get(uri, None).await;
+            assert_eq!(market.status, 200, "{}", market.body);
+            assert_eq!(market.body["currency"], currency, "{uri}");
+        }
+
+        // Where money is priced today a retired code is refused: a seller's settlement currency.
+        let seller = app
+            .post(
+                "/api/v1/sellers",
+                Some(&app.admin),
+                json!({"name": "Zagreb Crafts", "country": "HR", "settlement_currency": "HRK"}),
+            )
+            .await;
+        assert_problem(&seller, 422, Some("settlement_currency"));
+        assert!(
+            seller.body["errors"][0]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("retired on 2023-01-01 (replaced by EUR)")),
+            "{}",
+            seller.body
+        );
         app.finish().await;
     }
 }

@@ -113,6 +113,34 @@ async fn migrate_import_convert_token_and_demo_on_every_backend() {
             &url,
         );
         assert_eq!(strict.status.code(), Some(2), "{}", text(&strict));
+        // Retired currencies convert on the days they were in use, from the shipped history.
+        let kuna = silkroute(
+            &[
+                "--json",
+                "fx",
+                "convert",
+                "100",
+                "HRK",
+                "EUR",
+                "--date",
+                "2020-06-01",
+            ],
+            &url,
+        );
+        assert_eq!(kuna.status.code(), Some(0), "{}", text(&kuna));
+        let value: serde_json::Value = serde_json::from_slice(&kuna.stdout).expect("json");
+        assert_eq!(value["to"]["amount"], "13.18", "{value}");
+        assert_eq!(value["rate_date"], "2020-06-01");
+        let retired = silkroute(
+            &["fx", "convert", "100", "HRK", "EUR", "--date", "2023-06-01"],
+            &url,
+        );
+        assert_eq!(retired.status.code(), Some(2), "{}", text(&retired));
+        assert!(
+            text(&retired).contains("from: ISO 4217 code 'HRK' was retired on 2023-01-01"),
+            "{}",
+            text(&retired)
+        );
         let missing = silkroute(&["fx", "import", "/nonexistent.csv"], &url);
         assert_eq!(missing.status.code(), Some(2));
         let garbage = dir.join("garbage.csv");

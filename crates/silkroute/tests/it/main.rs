@@ -16,6 +16,7 @@ mod api_shipping;
 mod bench;
 mod cli;
 mod demo;
+mod readme;
 mod seller_center;
 mod serve;
 mod support;

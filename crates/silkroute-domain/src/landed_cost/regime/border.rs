@@ -20,7 +20,7 @@ impl Ctx<'_> {
         collected: Collection,
         notes: &mut Vec<String>,
     ) -> Result<(), LandedCostError> {
-        if let Some(rule) = self.relief(TaxScope::Tax, threshold_value, notes)? {
+        if let Some(rule) = self.relief(TaxScope::Tax, threshold_value, None, notes)? {
             notes.push(format!(
                 "no import tax: within the tax de minimis ({} v{})",
                 rule.id, rule.version
@@ -42,7 +42,7 @@ impl Ctx<'_> {
         let base = cif.checked_add(duty)?;
         let amount = self.round(base.to_decimal() * pct(vat.rate))?;
         // Switzerland: tax not collected when the amount itself is at most CHF 5.
-        for (rule, d) in self.de_minimis(TaxScope::Tax) {
+        for (rule, d) in self.de_minimis(TaxScope::Tax, None) {
             if d.basis == ThresholdBasis::TaxAmount
                 && self.within(amount, d.threshold, d.comparison)?
             {

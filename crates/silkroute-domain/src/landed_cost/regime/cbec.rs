@@ -64,7 +64,8 @@ impl<'a> Ctx<'a> {
                 }
             }
         } else {
-            self.ad_valorem(quote, lines, Collection::AtCheckout, false)?;
+            let all: Vec<usize> = (0..lines.len()).collect();
+            self.ad_valorem(quote, lines, &all, Collection::AtCheckout, false)?;
         }
         // Per line: duty as computed above (one duty line per consignment line, in order).
         let duties: Vec<Decimal> = if quote.duty_lines.len() == lines.len() {

@@ -6,19 +6,25 @@
 
 use super::Regime;
 use crate::landed_cost::engine::{Ctx, pct};
-use crate::landed_cost::types::{ChargeLine, Collection, LandedCost, LandedCostError};
+use crate::landed_cost::types::{
+    ChargeLine, Collection, ExcludedGoods, LandedCost, LandedCostError,
+};
 use crate::market::{
-    CollectionModel, CollectionModelKind, MarketRule, TaxScope, ThresholdBasis, VatStandard,
+    CollectionModel, CollectionModelKind, ExclusionScope, MarketRule, TaxScope, ThresholdBasis,
+    VatStandard,
 };
 use crate::money::Money;
 use crate::party::BuyerKind;
 
 impl<'a> Ctx<'a> {
     /// Whether a seller-collected scheme applies (or its reverse charge); otherwise the border.
+    /// Goods the scheme does not cover (excise goods under IOSS, foodstuffs under VOEC) send the
+    /// whole consignment to the border, and `exclusions` says which and why.
     pub(super) fn regime(
         &self,
         collection: Option<(&'a MarketRule, &'a CollectionModel)>,
         threshold_value: Money,
+        exclusions: &mut Vec<ExcludedGoods>,
         notes: &mut Vec<String>,
     ) -> Result<Regime<'a>, LandedCostError> {
         let Some((rule, model)) = collection else {
@@ -62,7 +68,7 @@ impl<'a> Ctx<'a> {
         if model.basis == Some(ThresholdBasis::Item) {
             // Items within a per-item scheme (AU GST on low-value goods) still go through the
             // border when the consignment exceeds a positive border tax threshold (AUD 1,000).
-            for (border_rule, d) in self.de_minimis(TaxScope::Tax) {
+            for (border_rule, d) in self.de_minimis(TaxScope::Tax, None) {
                 let consignment_level = matches!(
                     d.basis,
                     ThresholdBasis::Consignment | ThresholdBasis::Transaction
@@ -78,6 +84,25 @@ impl<'a> Ctx<'a> {
                     return Ok(Regime::Border);
                 }
             }
+        }
+        let before = exclusions.len();
+        for index in 0..self.c.lines.len() {
+            self.excluded(index, ExclusionScope::SellerCollection, rule, exclusions);
+        }
+        if let Some(first) = exclusions.get(before) {
+            // The note names the goods by HS code: a checkout renumbers lines per parcel, while
+            // `exclusions` keeps the line index.
+            notes.push(format!(
+                "{} (HS {}) — {} ({} v{}): duties and taxes assessed at the border, not under {} v{}",
+                first.goods,
+                first.hs_code,
+                first.reason,
+                first.rule,
+                first.rule_version,
+                rule.id,
+                rule.version
+            ));
+            return Ok(Regime::Border);
         }
         if model.model == CollectionModelKind::Ioss
             && self.c.buyer == BuyerKind::Business

@@ -7,8 +7,10 @@ mod au;
 mod ca;
 mod cn;
 mod consignment;
+mod currency;
 mod eu;
 mod gb;
+mod no;
 mod tariff;
 mod worked_examples;
 

@@ -43,7 +43,7 @@ fn e2_eu_flat_duty_from_2026_07_01() {
     for l in &q.duty_lines {
         assert_eq!(
             (l.rule.as_str(), l.rule_version),
-            ("flat_duty.eu.low_value", 1)
+            ("flat_duty.eu.low_value", 2)
         );
         assert_eq!(l.amount, m("3.00", "EUR"));
         assert_eq!(l.collected, Collection::AtCheckout);

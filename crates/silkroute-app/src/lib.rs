@@ -17,6 +17,7 @@ mod order_history;
 mod orders;
 mod parties;
 mod payment_events;
+mod payment_tasks;
 pub mod payments;
 mod reference;
 mod shipping;
@@ -34,6 +35,7 @@ pub use checkout::{DestinationInput, Quote, QuoteLineInput, QuoteRequest, Servic
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use error::AppError;
 pub use facts::{EventFact, ImportedFact, OrderFact, RefundFact};
+pub use idempotency::IdempotencyContext;
 pub use landed_cost::LandedCostRequest;
 pub use order_actions::{ActionRequest, RefundRequest, ReturnRequest};
 pub use order_history::{HistoryImportReport, RejectedRow};
@@ -77,6 +79,10 @@ pub struct AppConfig {
     /// The most orders and storefront events a rollup rebuild loads at once: memory against
     /// the number of loads (a million facts is about 1 GB).
     pub rebuild_facts_per_load: u64,
+    /// How long an idempotency key stays with the process running its request: a retry after
+    /// that process died waits at most this long before it runs the request afresh (or finds the
+    /// response the request stored with its effect). Longer than any request takes.
+    pub idempotency_lease_seconds: u32,
 }
 
 impl Default for AppConfig {
@@ -90,6 +96,7 @@ impl Default for AppConfig {
             deliver_payment_notifications: true,
             payment_fee_bps: 290,
             rebuild_facts_per_load: 1_000_000,
+            idempotency_lease_seconds: 60,
         }
     }
 }
@@ -112,10 +119,12 @@ pub struct App {
     payments: payments::PaymentProviders,
     cache: Arc<checkout::ReferenceCache>,
     /// One rollup refresh or rebuild at a time in this process; the store's lease (held under
-    /// `analytics_holder`) extends that to every process on the database. Holds what the last
+    /// `instance`) extends that to every process on the database. Holds what the last
     /// refresh read behind its marks, so that reading it again is known to be nothing new.
     analytics_lock: Arc<tokio::sync::Mutex<Option<analytics::Unsettled>>>,
-    analytics_holder: String,
+    /// This process among all that share the database: it holds leases (rollups, idempotency
+    /// keys, payment tasks) under this name.
+    instance: String,
     /// Whether analytics reads bring the rollups up to date first (a one-shot CLI, tests); a
     /// server leaves that to its refresh job, so that no read waits for a day's rebuild.
     analytics_reads_refresh: bool,
@@ -131,7 +140,7 @@ impl App {
             payments: payments::PaymentProviders::new(vec![Arc::new(test_provider)]),
             cache: Arc::new(checkout::ReferenceCache::default()),
             analytics_lock: Arc::new(tokio::sync::Mutex::new(None)),
-            analytics_holder: format!("{}-{}", std::process::id(), ulid::Ulid::new()),
+            instance: format!("{}-{}", std::process::id(), ulid::Ulid::new()),
             analytics_reads_refresh: true,
         }
     }

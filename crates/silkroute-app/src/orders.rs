@@ -5,20 +5,22 @@
 
 use serde::{Deserialize, Serialize};
 use silkroute_domain::checkout::{QuoteBody, QuoteGroup};
+use silkroute_domain::ids::BuyerId;
 use silkroute_domain::ids::{OrderId, PaymentId, QuoteId};
 use silkroute_domain::landed_cost::Incoterm;
 use silkroute_domain::money::Money;
 use silkroute_domain::order::OrderStatus;
 use silkroute_domain::payment::{self, CardNumber, PaymentStatus};
 use silkroute_store::{
-    CheckoutPlacement, NewOrderEvent, OrderEvent, OrderFilter, OrderLine, OrderRecord, OrderScope,
-    Page, PageRequest, PaymentRecord, PlacementOutcome, RefundRecord, ReturnRecord,
+    CheckoutPlacement, IdempotencyReceipt, IdempotentResponse, NewOrderEvent, OrderEvent,
+    OrderFilter, OrderLine, OrderRecord, OrderScope, Page, PageRequest, PaymentRecord,
+    PlacementOutcome, RefundRecord, ReturnRecord, StoredQuote,
 };
 use utoipa::ToSchema;
 
 use crate::auth::new_ulid;
-use crate::payments::{AuthorizationOutcome, AuthorizationRequest};
-use crate::{App, AppError, AppResult, Principal};
+use crate::payments::{Authorization, AuthorizationOutcome, AuthorizationRequest, PaymentProvider};
+use crate::{App, AppError, AppResult, IdempotencyContext, Principal};
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -181,25 +183,103 @@ pub(crate) fn order_scope(principal: &Principal) -> OrderScope {
 }
 
 impl App {
+    /// Places the orders of a quote: authorise the card, then consume the quote, reserve the
+    /// stock and write the payment, the orders and the payment work that follows (the capture
+    /// notification) in one store transaction — with the response, when the request carries an
+    /// idempotency key, so that a retry after a dropped connection or a crash finds it. A refused
+    /// placement voids the authorisation.
     pub async fn place_order(
         &self,
         principal: &Principal,
         request: OrderRequest,
+        idempotency: Option<IdempotencyContext>,
     ) -> AppResult<Checkout> {
         let Principal::Buyer { buyer_id, .. } = principal else {
             return Err(AppError::Forbidden("orders are placed with a buyer token"));
         };
-        let quote_id = QuoteId::parse(&request.quote_id)
-            .map_err(|e| AppError::field("quote_id", e.to_string()))?;
-        let provider = self
-            .payments
-            .get(&request.payment.provider)
-            .cloned()
-            .ok_or_else(|| {
-                AppError::field("payment.provider", "unknown payment provider (try 'test')")
-            })?;
-        let card = CardNumber::parse(&request.payment.card_number)
+        let (provider, card) = self.payment_method(&request.payment)?;
+        let quote = self.quote_to_order(buyer_id, &request.quote_id).await?;
+        let now = self.now();
+        let payment_id = PaymentId::new(new_ulid(self));
+        let amount = quote.body.totals.collected_now;
+        let authorization = provider
+            .authorize(&AuthorizationRequest {
+                payment_id: payment_id.clone(),
+                amount,
+                card: card.clone(),
+            })
+            .await
+            .map_err(|e| AppError::Provider(e.to_string()))?;
+        if let AuthorizationOutcome::Declined(reason) = authorization.outcome {
+            return Err(AppError::PaymentDeclined(reason.as_str().to_string()));
+        }
+        let payment = authorized_payment(
+            &payment_id,
+            &quote,
+            buyer_id,
+            &*provider,
+            &authorization,
+            &card,
+            now,
+        );
+        let next_action = (authorization.outcome == AuthorizationOutcome::RequiresAction)
+            .then(|| "three_d_secure".to_string());
+        let placement = CheckoutPlacement {
+            quote_id: quote.id.clone(),
+            at: now,
+            payment: payment.clone(),
+            orders: self.orders_of_quote(&quote, buyer_id, &payment_id, now),
+            event: NewOrderEvent {
+                action: "place".into(),
+                actor: actor(principal),
+                reason: None,
+                at: now,
+            },
+            payment_tasks: self.notification_tasks(
+                &payment,
+                &authorization.pending_notifications,
+                now,
+            ),
+            receipt: idempotency.map(|context| {
+                checkout_receipt(
+                    context,
+                    self.instance.clone(),
+                    &quote.id,
+                    &payment,
+                    next_action.clone(),
+                )
+            }),
+        };
+        let orders = self
+            .commit_placement(&*provider, &authorization.reference, &placement)
+            .await?;
+        self.run_payment_tasks_soon(&payment_id);
+        Ok(Checkout {
+            quote_id: quote.id,
+            next_action,
+            payment: payment.into(),
+            orders,
+        })
+    }
+
+    /// The provider and the card a checkout pays with, checked.
+    fn payment_method(
+        &self,
+        input: &PaymentInput,
+    ) -> AppResult<(std::sync::Arc<dyn PaymentProvider>, CardNumber)> {
+        let provider = self.payments.get(&input.provider).cloned().ok_or_else(|| {
+            AppError::field("payment.provider", "unknown payment provider (try 'test')")
+        })?;
+        let card = CardNumber::parse(&input.card_number)
             .map_err(|e| AppError::field("payment.card_number", e.to_string()))?;
+        Ok((provider, card))
+    }
+
+    /// The buyer's quote, still unused and unexpired: an anonymous quote is taken by the first
+    /// buyer of its kind who orders it.
+    async fn quote_to_order(&self, buyer_id: &BuyerId, id: &str) -> AppResult<StoredQuote> {
+        let quote_id =
+            QuoteId::parse(id).map_err(|e| AppError::field("quote_id", e.to_string()))?;
         let quote = self
             .store
             .get_quote(&quote_id)
@@ -225,13 +305,12 @@ impl App {
                 }
             }
         }
-        let now = self.now();
         if quote.consumed_at.is_some() {
             return Err(AppError::Conflict(
                 "this quote was already used for an order".into(),
             ));
         }
-        if quote.expires_at <= now {
+        if quote.expires_at <= self.now() {
             return Err(AppError::field(
                 "quote_id",
                 format!(
@@ -240,106 +319,68 @@ impl App {
                 ),
             ));
         }
+        Ok(quote)
+    }
 
-        let payment_id = PaymentId::new(new_ulid(self));
-        let amount = quote.body.totals.collected_now;
-        let authorization = provider
-            .authorize(&AuthorizationRequest {
-                payment_id: payment_id.clone(),
-                amount,
-                card: card.clone(),
+    /// One new order per seller group of the quote.
+    fn orders_of_quote(
+        &self,
+        quote: &StoredQuote,
+        buyer_id: &BuyerId,
+        payment_id: &PaymentId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Vec<OrderRecord> {
+        quote
+            .body
+            .groups
+            .iter()
+            .map(|group| {
+                order_from_group(
+                    OrderIds {
+                        order: OrderId::new(new_ulid(self)),
+                        buyer: buyer_id.clone(),
+                        quote: quote.id.clone(),
+                        payment: payment_id.clone(),
+                    },
+                    &quote.body,
+                    group,
+                    now,
+                )
             })
-            .await
-            .map_err(|e| AppError::Unavailable(e.to_string()))?;
-        if let AuthorizationOutcome::Declined(reason) = authorization.outcome {
-            return Err(AppError::PaymentDeclined(reason.as_str().to_string()));
-        }
-        let authorized = authorization.outcome == AuthorizationOutcome::Authorized;
-        let payment = PaymentRecord {
-            id: payment_id.clone(),
-            quote_id: quote_id.clone(),
-            buyer_id: buyer_id.clone(),
-            provider: provider.name().to_string(),
-            provider_reference: authorization.reference.clone(),
-            status: authorization.outcome.status(),
-            amount,
-            captured: Money::zero(amount.currency()),
-            refunded: Money::zero(amount.currency()),
-            card_brand: card.brand().to_string(),
-            card_last4: card.last4(),
-            decline_reason: None,
-            created_at: now,
-            authorized_at: authorized.then_some(now),
-            expires_at: Some(payment::authorization_expires_at(now)),
-            captured_at: None,
-            updated_at: now,
-        };
-        let mut orders = Vec::with_capacity(quote.body.groups.len());
-        for group in &quote.body.groups {
-            let id = OrderId::new(new_ulid(self));
-            orders.push(order_from_group(
-                OrderIds {
-                    order: id,
-                    buyer: buyer_id.clone(),
-                    quote: quote_id.clone(),
-                    payment: payment_id.clone(),
-                },
-                &quote.body,
-                group,
-                now,
-            ));
-        }
-        let placement = CheckoutPlacement {
-            quote_id: quote_id.clone(),
-            at: now,
-            payment: payment.clone(),
-            orders,
-            event: NewOrderEvent {
-                action: "place".into(),
-                actor: actor(principal),
-                reason: None,
-                at: now,
-            },
-        };
-        let outcome = match self.store.place_checkout(&placement).await {
-            Ok(outcome) => outcome,
-            Err(error) => {
-                let _ = provider.void(&authorization.reference).await;
-                return Err(error.into());
+            .collect()
+    }
+
+    /// Writes the placement; when it is refused or fails, voids the authorisation (durably, if the
+    /// provider cannot be reached now) and says why.
+    async fn commit_placement(
+        &self,
+        provider: &dyn PaymentProvider,
+        reference: &str,
+        placement: &CheckoutPlacement,
+    ) -> AppResult<Vec<OrderRecord>> {
+        let refusal = match self.store.place_checkout(placement).await {
+            Ok(PlacementOutcome::Placed(orders)) => return Ok(orders),
+            Ok(PlacementOutcome::QuoteAlreadyUsed) => {
+                AppError::Conflict("this quote was already used for an order".into())
             }
-        };
-        let orders = match outcome {
-            PlacementOutcome::Placed(orders) => orders,
-            PlacementOutcome::QuoteAlreadyUsed => {
-                let _ = provider.void(&authorization.reference).await;
-                return Err(AppError::Conflict(
-                    "this quote was already used for an order".into(),
-                ));
-            }
-            PlacementOutcome::OutOfStock {
+            Ok(PlacementOutcome::OutOfStock {
                 product_id,
                 requested,
                 available,
-            } => {
-                let _ = provider.void(&authorization.reference).await;
-                return Err(AppError::Conflict(format!(
-                    "out of stock: {product_id} has {available} available, {requested} requested"
-                )));
-            }
+            }) => AppError::Conflict(format!(
+                "out of stock: {product_id} has {available} available, {requested} requested"
+            )),
+            Ok(PlacementOutcome::ClaimLost) => AppError::Conflict(
+                "a retry with this Idempotency-Key took the request over; its answer is the \
+                 one that counts"
+                    .into(),
+            ),
+            Err(error) => error.into(),
         };
-        self.send_provider_notifications(
-            provider.as_ref(),
-            &payment,
-            &authorization.pending_notifications,
-        );
-        Ok(Checkout {
-            quote_id,
-            next_action: (!authorized).then(|| "three_d_secure".to_string()),
-            payment: payment.into(),
-            orders,
-        })
+        self.void_authorization(provider, reference, &placement.payment.id)
+            .await;
+        Err(refusal)
     }
-
     pub async fn get_order(&self, principal: &Principal, id: &str) -> AppResult<OrderDetail> {
         let order = self.order_for(principal, id).await?;
         let payment = self
@@ -428,6 +469,69 @@ impl App {
             .store
             .list_orders(&order_scope(principal), &filter, &page)
             .await?)
+    }
+}
+
+/// The payment record of a fresh authorisation.
+fn authorized_payment(
+    payment_id: &PaymentId,
+    quote: &StoredQuote,
+    buyer_id: &BuyerId,
+    provider: &dyn PaymentProvider,
+    authorization: &Authorization,
+    card: &CardNumber,
+    now: chrono::DateTime<chrono::Utc>,
+) -> PaymentRecord {
+    let amount = quote.body.totals.collected_now;
+    let authorized = authorization.outcome == AuthorizationOutcome::Authorized;
+    PaymentRecord {
+        id: payment_id.clone(),
+        quote_id: quote.id.clone(),
+        buyer_id: buyer_id.clone(),
+        provider: provider.name().to_string(),
+        provider_reference: authorization.reference.clone(),
+        status: authorization.outcome.status(),
+        amount,
+        captured: Money::zero(amount.currency()),
+        refunded: Money::zero(amount.currency()),
+        card_brand: card.brand().to_string(),
+        card_last4: card.last4(),
+        decline_reason: None,
+        created_at: now,
+        authorized_at: authorized.then_some(now),
+        expires_at: Some(payment::authorization_expires_at(now)),
+        captured_at: None,
+        updated_at: now,
+    }
+}
+
+/// How the store writes a checkout's response with its orders: the same JSON the handler sends,
+/// with the orders as placed (their warehouses).
+fn checkout_receipt(
+    context: IdempotencyContext,
+    owner: String,
+    quote_id: &QuoteId,
+    payment: &PaymentRecord,
+    next_action: Option<String>,
+) -> IdempotencyReceipt {
+    let quote_id = quote_id.clone();
+    let payment = PaymentView::from(payment.clone());
+    IdempotencyReceipt {
+        scope: context.scope,
+        key: context.key,
+        owner,
+        render: std::sync::Arc::new(move |orders: &[OrderRecord]| {
+            let checkout = Checkout {
+                quote_id: quote_id.clone(),
+                payment: payment.clone(),
+                orders: orders.to_vec(),
+                next_action: next_action.clone(),
+            };
+            IdempotentResponse {
+                status: 201,
+                body: serde_json::to_string(&checkout).unwrap_or_default(),
+            }
+        }),
     }
 }
 

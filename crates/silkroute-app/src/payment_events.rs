@@ -3,8 +3,6 @@
 //! at most once (its id is recorded in the same transaction as its effects), so a forged, stale
 //! or replayed notification changes nothing.
 
-use std::time::Duration;
-
 use serde::Serialize;
 use silkroute_domain::ids::PaymentId;
 use silkroute_domain::order::{OrderAction, OrderStatus, RefundBook, StockEffect};
@@ -17,7 +15,6 @@ use silkroute_store::{
 use utoipa::ToSchema;
 
 use crate::auth::new_ulid;
-use crate::payments::{PaymentProvider, signed_notification};
 use crate::{App, AppError, AppResult};
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -29,45 +26,6 @@ pub struct NotificationReceipt {
 }
 
 impl App {
-    /// Hands the provider's future notifications to it for delivery. The test provider "sends"
-    /// them by calling the webhook handler shortly after checkout, signed with its secret,
-    /// exactly as a remote PSP would POST them.
-    pub(crate) fn send_provider_notifications(
-        &self,
-        provider: &dyn PaymentProvider,
-        payment: &PaymentRecord,
-        kinds: &[PaymentEventKind],
-    ) {
-        if !self.config.deliver_payment_notifications || kinds.is_empty() {
-            return;
-        }
-        let mut deliveries = Vec::with_capacity(kinds.len());
-        for kind in kinds {
-            let event = PaymentEvent {
-                id: format!("evt_{}", new_ulid(self)),
-                kind: *kind,
-                payment_id: payment.id.clone(),
-                provider_reference: payment.provider_reference.clone(),
-                amount: payment.amount,
-                created: self.now().timestamp(),
-            };
-            deliveries.push(signed_notification(provider, &event));
-        }
-        let app = self.clone();
-        let provider = provider.name().to_string();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            for (header, body) in deliveries {
-                if let Err(error) = app
-                    .receive_payment_notification(&provider, Some(&header), &body)
-                    .await
-                {
-                    tracing::warn!(%error, provider, "payment notification was not applied");
-                }
-            }
-        });
-    }
-
     pub async fn receive_payment_notification(
         &self,
         provider_name: &str,

@@ -1,6 +1,13 @@
 //! `Idempotency-Key` on POSTs: the first response is stored per caller and key, and a retry with
 //! the same key and body gets it back unchanged; the same key with another body is a 422. A
 //! request that fails with a 5xx releases its key so that the retry can run.
+//!
+//! A request that claimed its key runs to its end in a task of its own, whether or not the client
+//! is still there: a buyer whose connection drops after `POST /orders` finds the order on the
+//! retry, instead of a claim nobody completes. A checkout stores its response with its orders
+//! (see `IdempotencyContext`), so even a crash between the two cannot separate them; a claim
+//! whose process died is taken over once its lease runs out. A response that carries a secret
+//! (a new API token) is never stored: its retry is a 409 that names what was created.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -8,7 +15,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
-use silkroute_app::{IdempotencyClaim, IdempotentResponse};
+use silkroute_app::{IdempotencyClaim, IdempotencyContext, IdempotentResponse};
 
 use crate::AppState;
 use crate::problem::{ApiError, PROBLEM_JSON};
@@ -79,44 +86,116 @@ pub async fn idempotency_layer(
             .into_response();
         }
         Ok(IdempotencyClaim::InProgress) => {
-            return ApiError::new(
+            let mut response = ApiError::new(
                 StatusCode::CONFLICT,
                 "idempotency-in-progress",
                 "Request in progress",
-                "a request with this Idempotency-Key is still being processed; retry later",
+                "a request with this Idempotency-Key is still being processed; retry shortly",
             )
             .into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return response;
         }
         Err(error) => return ApiError::from(error).into_response(),
     }
 
-    let response = next
-        .run(Request::from_parts(parts, Body::from(bytes)))
-        .await;
-    let (response_parts, response_body) = response.into_parts();
-    let body = match to_bytes(response_body, usize::MAX).await {
+    let mut request = Request::from_parts(parts, Body::from(bytes));
+    request.extensions_mut().insert(IdempotencyContext {
+        scope: scope.clone(),
+        key: key.clone(),
+    });
+    // Run to the end in a task of its own: dropping this future (the client went away, the
+    // timeout fired) must not abandon a request that has started writing.
+    let task = tokio::spawn(finish_claimed(state, scope, key, next, request));
+    match task.await {
+        Ok((parts, body)) => Response::from_parts(parts, Body::from(body)),
+        Err(error) => ApiError::fault(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("request task: {error}"),
+        )
+        .into_response(),
+    }
+}
+
+/// A claimed request from start to stored response. A 5xx releases the key (a retry may run the
+/// request again); anything else is stored, unless the request stored it itself with its effect.
+async fn finish_claimed(
+    state: AppState,
+    scope: String,
+    key: String,
+    next: Next,
+    request: Request,
+) -> (axum::http::response::Parts, axum::body::Bytes) {
+    let response = next.run(request).await;
+    let (mut parts, body) = response.into_parts();
+    let body = match to_bytes(body, usize::MAX).await {
         Ok(body) => body,
-        Err(_) => {
-            let _ = state.app.release_idempotency_key(&scope, &key).await;
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        Err(error) => {
+            release(&state, &scope, &key).await;
+            let failed = ApiError::fault(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &format!("reading the response: {error}"),
+            );
+            parts.status = failed.status;
+            parts.headers.clear();
+            parts
+                .headers
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+            return (parts, problem_body(failed).into());
         }
     };
-    if response_parts.status.is_server_error() {
-        let _ = state.app.release_idempotency_key(&scope, &key).await;
-    } else {
-        let stored = IdempotentResponse {
-            status: response_parts.status.as_u16(),
-            body: String::from_utf8_lossy(&body).into_owned(),
-        };
-        if let Err(error) = state
-            .app
-            .complete_idempotency_key(&scope, &key, &stored)
-            .await
-        {
-            return ApiError::from(error).into_response();
-        }
+    if parts.status.is_server_error() {
+        release(&state, &scope, &key).await;
+        return (parts, body);
     }
-    Response::from_parts(response_parts, Body::from(body))
+    let stored = match parts.extensions.remove::<SecretBearing>() {
+        // The secret goes to this caller once; a retry learns what was made, not the secret.
+        Some(SecretBearing(what)) => IdempotentResponse {
+            status: StatusCode::CONFLICT.as_u16(),
+            body: String::from_utf8_lossy(&problem_body(ApiError::new(
+                StatusCode::CONFLICT,
+                "secret-not-replayed",
+                "Secret not replayed",
+                format!(
+                    "the first request with this Idempotency-Key created {what}; its secret was \
+                     shown once and is not kept. Revoke it and create another if it was lost"
+                ),
+            )))
+            .into_owned(),
+        },
+        None => IdempotentResponse {
+            status: parts.status.as_u16(),
+            body: String::from_utf8_lossy(&body).into_owned(),
+        },
+    };
+    if let Err(error) = state
+        .app
+        .complete_idempotency_key(&scope, &key, &stored)
+        .await
+    {
+        // The effect stands; the key stays claimed until its lease runs out, then a retry runs
+        // afresh. Say so in the log: it is the one case a retry may repeat the work.
+        tracing::error!(%error, scope, key, "storing an idempotent response failed");
+    }
+    (parts, body)
+}
+
+async fn release(state: &AppState, scope: &str, key: &str) {
+    if let Err(error) = state.app.release_idempotency_key(scope, key).await {
+        tracing::error!(%error, scope, key,
+            "releasing an idempotency key failed; it frees itself when its lease runs out");
+    }
+}
+
+/// Marks a response that carries a secret (what it created, e.g. `token tok_…`): it is sent once
+/// and never stored for a replay.
+#[derive(Clone, Debug)]
+pub struct SecretBearing(pub String);
+
+fn problem_body(error: ApiError) -> Vec<u8> {
+    serde_json::to_vec(&error.into_problem()).unwrap_or_default()
 }
 
 fn replay(stored: IdempotentResponse) -> Response {

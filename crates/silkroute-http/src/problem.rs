@@ -5,7 +5,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use silkroute_app::AppError;
+use silkroute_app::{AppError, StoreError};
 use silkroute_domain::validation::FieldError;
 use utoipa::ToSchema;
 
@@ -21,6 +21,9 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// On a 5xx: the id under which the fault was logged (quote it to support).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_id: Option<String>,
 }
 
 #[derive(Debug)]
@@ -30,6 +33,8 @@ pub struct ApiError {
     pub title: &'static str,
     pub detail: String,
     pub errors: Vec<FieldError>,
+    /// Set on 5xx: the id the fault was logged under.
+    pub error_id: Option<String>,
 }
 
 impl ApiError {
@@ -45,6 +50,7 @@ impl ApiError {
             title,
             detail: detail.into(),
             errors: Vec::new(),
+            error_id: None,
         }
     }
 
@@ -69,6 +75,7 @@ impl ApiError {
             title: "Invalid input",
             detail,
             errors,
+            error_id: None,
         }
     }
 
@@ -102,6 +109,27 @@ impl ApiError {
         )
     }
 
+    /// A fault of the platform, not of the request: logged with its cause under a fresh error id,
+    /// answered with that id only, so that support can find the log line and nothing internal
+    /// leaks.
+    pub fn fault(status: StatusCode, cause: &str) -> ApiError {
+        let error_id = format!("err_{}", ulid::Ulid::new());
+        tracing::error!(%error_id, status = status.as_u16(), cause, "request failed");
+        let (slug, title) = match status {
+            StatusCode::BAD_GATEWAY => ("provider-failure", "Provider failure"),
+            StatusCode::SERVICE_UNAVAILABLE => ("unavailable", "Service unavailable"),
+            _ => ("internal", "Internal error"),
+        };
+        let mut error = ApiError::new(
+            status,
+            slug,
+            title,
+            format!("the request could not be completed; quote error id {error_id}"),
+        );
+        error.error_id = Some(error_id);
+        error
+    }
+
     pub fn into_problem(self) -> Problem {
         Problem {
             problem_type: format!("{TYPE_BASE}{}", self.slug),
@@ -109,6 +137,7 @@ impl ApiError {
             status: self.status.as_u16(),
             detail: self.detail,
             errors: self.errors,
+            error_id: self.error_id,
         }
     }
 }
@@ -143,24 +172,34 @@ impl From<AppError> for ApiError {
                 "Not available for the request",
                 why,
             ),
-            AppError::Store(store_error) => {
-                let mut chain = store_error.to_string();
-                let mut source = std::error::Error::source(&store_error);
-                while let Some(cause) = source {
-                    chain.push_str(": ");
-                    chain.push_str(&cause.to_string());
-                    source = cause.source();
-                }
-                tracing::error!(error = %chain, "store failure");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "Internal error",
-                    "the request could not be completed; it was logged",
-                )
+            AppError::Internal(why) => ApiError::fault(StatusCode::INTERNAL_SERVER_ERROR, &why),
+            AppError::Provider(why) => ApiError::fault(StatusCode::BAD_GATEWAY, &why),
+            AppError::Store(StoreError::Conflict(why)) => ApiError::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "Conflict",
+                format!("the change conflicts with what is stored; reload and retry ({why})"),
+            ),
+            AppError::Store(store_error @ StoreError::Unavailable(_)) => {
+                ApiError::fault(StatusCode::SERVICE_UNAVAILABLE, &cause_chain(&store_error))
             }
+            AppError::Store(store_error) => ApiError::fault(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &cause_chain(&store_error),
+            ),
         }
     }
+}
+
+fn cause_chain(error: &dyn std::error::Error) -> String {
+    let mut chain = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        chain.push_str(": ");
+        chain.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    chain
 }
 
 impl IntoResponse for ApiError {

@@ -5,7 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use silkroute_domain::ids::TokenId;
 use silkroute_store::rows::TokenRow;
 use silkroute_store::{
-    AuthStore, IdempotencyClaim, IdempotencyStore, IdempotentResponse, StoreResult, TokenRecord,
+    AuthStore, IdempotencyClaim, IdempotencyClaimRequest, IdempotencyStore, IdempotentResponse,
+    StoreResult, TokenRecord,
 };
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
 
@@ -99,19 +100,19 @@ where
 {
     async fn claim_idempotency_key(
         &self,
-        scope: &str,
-        key: &str,
-        request_hash: &str,
-        now: DateTime<Utc>,
+        request: &IdempotencyClaimRequest,
     ) -> StoreResult<IdempotencyClaim> {
         let inserted = sqlx::query(
-            "INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, created_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT (scope, idempotency_key) DO NOTHING",
+            "INSERT INTO idempotency_keys (scope, idempotency_key, request_hash, created_at, \
+             owner, lease_until) VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (scope, idempotency_key) DO NOTHING",
         )
-        .bind(scope)
-        .bind(key)
-        .bind(request_hash)
-        .bind(now)
+        .bind(&request.scope)
+        .bind(&request.key)
+        .bind(&request.request_hash)
+        .bind(request.now)
+        .bind(&request.owner)
+        .bind(request.lease_until)
         .execute(&self.pool)
         .await
         .map_err(backend_error)?;
@@ -119,51 +120,92 @@ where
             return Ok(IdempotencyClaim::Claimed);
         }
         let row = sqlx::query(
-            "SELECT request_hash, response_status, response_body FROM idempotency_keys \
-             WHERE scope = $1 AND idempotency_key = $2",
+            "SELECT request_hash, response_status, response_body, owner, lease_until \
+             FROM idempotency_keys WHERE scope = $1 AND idempotency_key = $2",
         )
-        .bind(scope)
-        .bind(key)
+        .bind(&request.scope)
+        .bind(&request.key)
         .fetch_one(&self.pool)
         .await
         .map_err(backend_error)?;
         let stored_hash: String = row.try_get("request_hash").map_err(backend_error)?;
         let status: Option<i64> = row.try_get("response_status").map_err(backend_error)?;
         let body: Option<String> = row.try_get("response_body").map_err(backend_error)?;
-        Ok(IdempotencyClaim::from_stored(
-            stored_hash == request_hash,
-            status,
-            body,
-        ))
+        let owner: Option<String> = row.try_get("owner").map_err(backend_error)?;
+        let lease_until: Option<DateTime<Utc>> =
+            row.try_get("lease_until").map_err(backend_error)?;
+        if stored_hash != request.request_hash {
+            return Ok(IdempotencyClaim::Mismatch);
+        }
+        if let (Some(status), Some(body)) = (status, body) {
+            return Ok(IdempotencyClaim::Replay(IdempotentResponse {
+                status: u16::try_from(status).unwrap_or(500),
+                body,
+            }));
+        }
+        let lapsed = lease_until.is_none_or(|until| until < request.now);
+        if owner.as_deref() == Some(request.owner.as_str()) || !lapsed {
+            return Ok(IdempotencyClaim::InProgress);
+        }
+        // The owner died (or outlived its lease) without a response: take the claim over, unless
+        // another retry took it first or the response arrived meanwhile.
+        let taken = sqlx::query(
+            "UPDATE idempotency_keys SET owner = $3, lease_until = $4 \
+             WHERE scope = $1 AND idempotency_key = $2 AND response_status IS NULL \
+             AND (owner IS NULL OR owner = $5) AND (lease_until IS NULL OR lease_until < $6)",
+        )
+        .bind(&request.scope)
+        .bind(&request.key)
+        .bind(&request.owner)
+        .bind(request.lease_until)
+        .bind(owner)
+        .bind(request.now)
+        .execute(&self.pool)
+        .await
+        .map_err(backend_error)?;
+        Ok(if B::rows_affected(&taken) == 1 {
+            IdempotencyClaim::Claimed
+        } else {
+            IdempotencyClaim::InProgress
+        })
     }
 
     async fn complete_idempotency_key(
         &self,
         scope: &str,
         key: &str,
+        owner: &str,
         response: &IdempotentResponse,
-    ) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE idempotency_keys SET response_status = $3, response_body = $4 \
-             WHERE scope = $1 AND idempotency_key = $2",
+    ) -> StoreResult<bool> {
+        let stored = sqlx::query(
+            "UPDATE idempotency_keys SET response_status = $4, response_body = $5 \
+             WHERE scope = $1 AND idempotency_key = $2 AND owner = $3 \
+             AND response_status IS NULL",
         )
         .bind(scope)
         .bind(key)
+        .bind(owner)
         .bind(i64::from(response.status))
         .bind(&response.body)
         .execute(&self.pool)
         .await
         .map_err(backend_error)?;
-        Ok(())
+        Ok(B::rows_affected(&stored) == 1)
     }
 
-    async fn release_idempotency_key(&self, scope: &str, key: &str) -> StoreResult<()> {
+    async fn release_idempotency_key(
+        &self,
+        scope: &str,
+        key: &str,
+        owner: &str,
+    ) -> StoreResult<()> {
         sqlx::query(
             "DELETE FROM idempotency_keys WHERE scope = $1 AND idempotency_key = $2 \
-             AND response_status IS NULL",
+             AND owner = $3 AND response_status IS NULL",
         )
         .bind(scope)
         .bind(key)
+        .bind(owner)
         .execute(&self.pool)
         .await
         .map_err(backend_error)?;

@@ -121,6 +121,25 @@ where
         tx: &mut BackendConnection<B>,
         placement: &CheckoutPlacement,
     ) -> StoreResult<PlacementOutcome> {
+        // First, before anything is written: is the request's key still its own? A retry that
+        // took the claim over places the order itself. On PostgreSQL this also locks the key's
+        // row until the commit, so no takeover can slip in before the response is stored.
+        if let Some(receipt) = &placement.receipt {
+            let held = sqlx::query(
+                "UPDATE idempotency_keys SET lease_until = lease_until \
+                 WHERE scope = $1 AND idempotency_key = $2 AND owner = $3 \
+                 AND response_status IS NULL",
+            )
+            .bind(receipt.scope.as_str())
+            .bind(receipt.key.as_str())
+            .bind(receipt.owner.as_str())
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_error)?;
+            if B::rows_affected(&held) != 1 {
+                return Ok(PlacementOutcome::ClaimLost);
+            }
+        }
         let consumed = sqlx::query(
             "UPDATE quotes SET consumed_at = $2 WHERE quote_id = $1 AND consumed_at IS NULL",
         )
@@ -263,6 +282,23 @@ where
             let mut order = order.clone();
             order.lines = lines;
             placed.push(order);
+        }
+        Self::insert_payment_tasks_in_transaction(&mut *tx, &placement.payment_tasks).await?;
+        if let Some(receipt) = &placement.receipt {
+            // The response goes with the orders: a retry after a crash finds it.
+            let response = (receipt.render)(&placed);
+            sqlx::query(
+                "UPDATE idempotency_keys SET response_status = $4, response_body = $5 \
+                 WHERE scope = $1 AND idempotency_key = $2 AND owner = $3",
+            )
+            .bind(receipt.scope.as_str())
+            .bind(receipt.key.as_str())
+            .bind(receipt.owner.as_str())
+            .bind(i64::from(response.status))
+            .bind(response.body)
+            .execute(&mut *tx)
+            .await
+            .map_err(backend_error)?;
         }
         Ok(PlacementOutcome::Placed(placed))
     }

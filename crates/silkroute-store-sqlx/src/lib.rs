@@ -23,6 +23,7 @@ mod order_reads;
 mod order_records;
 pub mod order_snapshot;
 mod parties;
+mod payment_tasks;
 mod records;
 mod reference;
 mod rollup_facts;
@@ -44,12 +45,19 @@ pub(crate) use order_records::{
 pub(crate) use records::{RecordRow, buyer, product, seller, token};
 use silkroute_store::StoreError;
 
-/// A unique-key clash is a conflict the app can explain; anything else keeps its cause for the log.
+/// A broken constraint (unique, foreign key, not null, check) is a conflict the app can explain,
+/// an unreachable database is unavailable; anything else keeps its cause for the log.
 pub fn backend_error(error: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(database_error) = &error
-        && database_error.is_unique_violation()
+        && !matches!(database_error.kind(), sqlx::error::ErrorKind::Other)
     {
         return StoreError::Conflict(database_error.message().to_string());
+    }
+    if matches!(
+        error,
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
+    ) {
+        return StoreError::Unavailable(Box::new(error));
     }
     // PostgreSQL aborts one side of a deadlock or serialisation failure; a retry may succeed.
     if let sqlx::Error::Database(database_error) = &error

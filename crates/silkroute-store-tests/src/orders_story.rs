@@ -20,12 +20,14 @@ use silkroute_domain::market::embedded_rules;
 use silkroute_domain::money::Money;
 use silkroute_domain::order::{OrderStatus, StockEffect};
 use silkroute_domain::party::{BuyerKind, Seller};
-use silkroute_domain::payment::PaymentStatus;
+use silkroute_domain::payment::{PaymentEventKind, PaymentStatus};
 use silkroute_domain::shipping::{Preference, embedded_services};
 use silkroute_store::{
-    CheckoutPlacement, NewOrderEvent, OrderChange, OrderFilter, OrderLine, OrderRecord, OrderScope,
-    PageRequest, PaymentChange, PaymentChangeOutcome, PaymentRecord, PlacementOutcome,
-    RefundRecord, StockMove, StockMoveOutcome, Store, StoredQuote, Warehouse,
+    CheckoutPlacement, IdempotencyClaim, IdempotencyClaimRequest, IdempotencyReceipt,
+    IdempotentResponse, NewOrderEvent, OrderChange, OrderFilter, OrderLine, OrderRecord,
+    OrderScope, PageRequest, PaymentChange, PaymentChangeOutcome, PaymentRecord, PaymentTask,
+    PaymentTaskAction, PlacementOutcome, RefundRecord, StockMove, StockMoveOutcome, Store,
+    StoredQuote, Warehouse,
 };
 
 use crate::conformance::{buyer, product, seller, test_ulid};
@@ -229,6 +231,8 @@ impl Shop {
                 reason: None,
                 at: at(3),
             },
+            payment_tasks: Vec::new(),
+            receipt: None,
         }
     }
 
@@ -438,6 +442,98 @@ pub async fn run(store: Arc<dyn Store>) {
     );
     let audit = store.stock_audit().await.expect("audit");
     assert_eq!(audit.mismatched_products, 0, "{audit:?}");
+    placement_keeps_its_response(store).await;
+}
+
+/// A placement under an idempotency key stores its response (rendered from the placed orders)
+/// and its payment tasks with the orders, and writes nothing when the key is no longer its own.
+async fn placement_keeps_its_response(store: &dyn Store) {
+    let shop = Shop::open(store, 9_500).await;
+    store
+        .move_stock(&shop.stock_move(0, "receipt", 5))
+        .await
+        .expect("move");
+    let request = |owner: &str| IdempotencyClaimRequest {
+        scope: "buyer".into(),
+        key: "k-place".into(),
+        request_hash: "h".into(),
+        owner: owner.into(),
+        now: at(3),
+        lease_until: at(4),
+    };
+    assert_eq!(
+        store
+            .claim_idempotency_key(&request("p1"))
+            .await
+            .expect("claim"),
+        IdempotencyClaim::Claimed
+    );
+    let receipt = |owner: &str| IdempotencyReceipt {
+        scope: "buyer".into(),
+        key: "k-place".into(),
+        owner: owner.into(),
+        render: Arc::new(|orders: &[OrderRecord]| IdempotentResponse {
+            status: 201,
+            body: format!(
+                "{}@{}",
+                orders[0].id,
+                orders[0].lines[0]
+                    .warehouse_id
+                    .as_ref()
+                    .map_or("none", |w| w.as_str())
+            ),
+        }),
+    };
+    let mut stolen = shop.checkout(store, 2).await;
+    stolen.receipt = Some(receipt("p2"));
+    assert_eq!(
+        store.place_checkout(&stolen).await.expect("place"),
+        PlacementOutcome::ClaimLost
+    );
+    assert_eq!(shop.stock(store).await, (5, 0), "nothing reserved");
+    assert!(
+        store
+            .get_payment(&stolen.payment.id)
+            .await
+            .expect("get")
+            .is_none()
+    );
+    let open_before = store.open_payment_tasks().await.expect("open");
+    let mut placement = stolen.clone();
+    placement.receipt = Some(receipt("p1"));
+    placement.payment_tasks = vec![PaymentTask {
+        id: format!("ptk_{}", placement.payment.id),
+        provider: "test".into(),
+        provider_reference: placement.payment.provider_reference.clone(),
+        payment_id: Some(placement.payment.id.clone()),
+        action: PaymentTaskAction::Notify {
+            event_id: "evt_place".into(),
+            kind: PaymentEventKind::Captured,
+        },
+        due_at: at(3),
+        attempts: 0,
+        last_error: None,
+        created_at: at(3),
+    }];
+    let PlacementOutcome::Placed(orders) = store.place_checkout(&placement).await.expect("place")
+    else {
+        panic!("not placed");
+    };
+    assert_eq!(
+        store.open_payment_tasks().await.expect("open"),
+        open_before + 1
+    );
+    let expected = format!("{}@{}", orders[0].id, shop.warehouses[0]);
+    assert_eq!(
+        store
+            .claim_idempotency_key(&request("p3"))
+            .await
+            .expect("claim"),
+        IdempotencyClaim::Replay(IdempotentResponse {
+            status: 201,
+            body: expected,
+        })
+    );
 }
 
 /// What the stock of one product must be after a sequence of operations.

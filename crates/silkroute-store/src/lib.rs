@@ -9,8 +9,10 @@
 pub mod analytics;
 mod error;
 mod facts;
+mod idempotency;
 mod orders;
 mod page;
+mod payment_tasks;
 mod records;
 pub mod rows;
 
@@ -35,6 +37,9 @@ pub use analytics::{
 };
 pub use error::StoreError;
 pub use facts::{EventFactRow, ImportedFactRow, OrderFactRow, RefundFactRow};
+pub use idempotency::{
+    IdempotencyClaim, IdempotencyClaimRequest, IdempotencyReceipt, IdempotentResponse,
+};
 pub use orders::{
     CheckoutPlacement, NewOrderEvent, OrderChange, OrderEvent, OrderFilter, OrderImport, OrderLine,
     OrderRecord, OrderScope, PaymentChange, PaymentChangeOutcome, PaymentRecord, PlacementOutcome,
@@ -42,9 +47,8 @@ pub use orders::{
     StoredQuote, Warehouse,
 };
 pub use page::{Page, PageRequest};
-pub use records::{
-    FxCoverage, IdempotencyClaim, IdempotentResponse, ProductFilter, RowCounts, TokenRecord,
-};
+pub use payment_tasks::{PaymentTask, PaymentTaskAction};
+pub use records::{FxCoverage, ProductFilter, RowCounts, TokenRecord};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -110,25 +114,52 @@ pub trait AuthStore: Send + Sync {
 }
 
 /// Remembers responses to POSTs by `Idempotency-Key`, per caller, so a retried request returns
-/// the first outcome instead of doing the work twice.
+/// the first outcome instead of doing the work twice (see [`IdempotencyClaim`]).
 #[async_trait]
 pub trait IdempotencyStore: Send + Sync {
-    /// Claims the key or reports what an earlier request with it did.
+    /// Claims the key for the request's owner, takes over a claim whose lease ran out without a
+    /// response, or reports what an earlier request with the key did.
     async fn claim_idempotency_key(
         &self,
-        scope: &str,
-        key: &str,
-        request_hash: &str,
-        now: DateTime<Utc>,
+        request: &IdempotencyClaimRequest,
     ) -> StoreResult<IdempotencyClaim>;
+    /// Stores the response, if the claim is still `owner`'s and has none yet (a checkout stores
+    /// its own with its effect); whether this call stored it.
     async fn complete_idempotency_key(
         &self,
         scope: &str,
         key: &str,
+        owner: &str,
         response: &IdempotentResponse,
+    ) -> StoreResult<bool>;
+    /// Releases `owner`'s claim of a request that failed unexpectedly, so that a retry may run it.
+    async fn release_idempotency_key(&self, scope: &str, key: &str, owner: &str)
+    -> StoreResult<()>;
+}
+
+/// Payment work done after the write that calls for it, durably (see [`PaymentTask`]).
+#[async_trait]
+pub trait PaymentTaskStore: Send + Sync {
+    async fn insert_payment_tasks(&self, tasks: &[PaymentTask]) -> StoreResult<()>;
+    /// Claims up to `limit` tasks due at `now` that nobody holds (of one payment, if given) until
+    /// `claim_until`; each is returned to one claimer only.
+    async fn claim_payment_tasks(
+        &self,
+        now: DateTime<Utc>,
+        claim_until: DateTime<Utc>,
+        limit: i64,
+        payment: Option<&PaymentId>,
+    ) -> StoreResult<Vec<PaymentTask>>;
+    async fn finish_payment_task(&self, id: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Counts a failed attempt and gives the task back, due again at `due_at`.
+    async fn postpone_payment_task(
+        &self,
+        id: &str,
+        due_at: DateTime<Utc>,
+        error: &str,
     ) -> StoreResult<()>;
-    /// Releases a claim whose request failed unexpectedly, so that a retry may run it.
-    async fn release_idempotency_key(&self, scope: &str, key: &str) -> StoreResult<()>;
+    /// Tasks not done yet.
+    async fn open_payment_tasks(&self) -> StoreResult<i64>;
 }
 
 /// Warehouses and stock levels. Levels change only through movements, in the same transaction.
@@ -361,6 +392,7 @@ pub trait Store:
     + CatalogStore
     + AuthStore
     + IdempotencyStore
+    + PaymentTaskStore
     + StockStore
     + OrderStore
     + OrderImportStore

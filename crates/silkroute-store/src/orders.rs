@@ -205,6 +205,11 @@ pub struct CheckoutPlacement {
     /// Lines without warehouses: the store allocates them.
     pub orders: Vec<OrderRecord>,
     pub event: NewOrderEvent,
+    /// Payment work the placement calls for (the capture notification to deliver), written with
+    /// it.
+    pub payment_tasks: Vec<crate::PaymentTask>,
+    /// The request's idempotency key, whose response is stored with the orders.
+    pub receipt: Option<crate::IdempotencyReceipt>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -216,6 +221,9 @@ pub enum PlacementOutcome {
         requested: i64,
         available: i64,
     },
+    /// The request's idempotency claim was taken over by a retry (this request outlived its
+    /// lease): nothing was written, the retry places the order.
+    ClaimLost,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]

@@ -1,4 +1,4 @@
-//! Records that exist only because of storage concerns (tokens, idempotency claims, counts);
+//! Records that exist only because of storage concerns (tokens, filters, counts);
 //! the trade's own nouns live in the domain crate.
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -16,43 +16,6 @@ pub struct TokenRecord {
     pub label: String,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IdempotentResponse {
-    pub status: u16,
-    pub body: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum IdempotencyClaim {
-    /// The key is new: run the request, then complete the claim.
-    Claimed,
-    /// The same request ran before: return its response.
-    Replay(IdempotentResponse),
-    /// The key was used for a different request body.
-    Mismatch,
-    /// The first request with this key is still running.
-    InProgress,
-}
-
-impl IdempotencyClaim {
-    /// Classifies an existing key row: another body is a mismatch, a stored response a replay,
-    /// a row without one a request still in flight.
-    pub fn from_stored(
-        same_request: bool,
-        status: Option<i64>,
-        body: Option<String>,
-    ) -> IdempotencyClaim {
-        match (same_request, status, body) {
-            (false, _, _) => IdempotencyClaim::Mismatch,
-            (true, Some(status), Some(body)) => IdempotencyClaim::Replay(IdempotentResponse {
-                status: u16::try_from(status).unwrap_or(500),
-                body,
-            }),
-            (true, _, _) => IdempotencyClaim::InProgress,
-        }
-    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

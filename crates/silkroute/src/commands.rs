@@ -74,6 +74,7 @@ fn app_config(config: &Config) -> AppConfig {
         deliver_payment_notifications: true,
         payment_fee_bps: config.payment_fee_bps,
         rebuild_facts_per_load: config.analytics_rebuild_facts_per_load,
+        idempotency_lease_seconds: config.idempotency_lease_seconds,
     }
 }
 

@@ -26,6 +26,9 @@ pub struct Config {
     pub client_address_header: Option<String>,
     /// The most orders and storefront events an analytics rebuild holds in memory at once.
     pub analytics_rebuild_facts_per_load: u64,
+    /// How long an idempotency key stays with the server running its request; a retry after that
+    /// server died runs afresh (or finds the stored response) once it is over.
+    pub idempotency_lease_seconds: u32,
     /// The URL buyers and sellers reach the platform at (`https://market.example`): seller-center
     /// forms are accepted only from its origin, and https makes every cookie `Secure`.
     pub public_url: Option<String>,
@@ -50,6 +53,7 @@ impl Default for Config {
             test_payment_secret: "whsec_silkroute_test".to_string(),
             client_address_header: None,
             analytics_rebuild_facts_per_load: 1_000_000,
+            idempotency_lease_seconds: 60,
             public_url: None,
             secure_cookies: None,
             metrics_bind: None,
@@ -166,6 +170,11 @@ test_payment_secret = "whsec_silkroute_test"
 # The most orders and storefront events `silkroute analytics rebuild` loads at once (memory
 # grows with it; fewer means more, smaller loads).
 analytics_rebuild_facts_per_load = 1000000
+
+# A request sent with an Idempotency-Key belongs to the server running it for this long: if that
+# server dies, a retry with the same key waits at most this long, then finds the stored response
+# (an order is stored with its response) or runs the request afresh. Longer than any request.
+idempotency_lease_seconds = 60
 
 # The URL people reach the platform at. Seller-center forms are accepted only from its origin
 # (unset: from the origin the request was addressed to), and an https URL marks every cookie

@@ -84,9 +84,7 @@ impl App {
             ));
         }
         let result = self.rebuild_locked(progress).await;
-        self.store
-            .release_rollup_lease(&self.analytics_holder)
-            .await?;
+        self.store.release_rollup_lease(&self.instance).await?;
         result
     }
 

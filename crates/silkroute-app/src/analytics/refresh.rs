@@ -103,9 +103,7 @@ impl App {
                     .filter_map(|(stream, at)| at.map(|at| (stream, at)))
                     .collect();
                     let moved = self.store.set_analytics_watermarks(&marks).await;
-                    self.store
-                        .release_rollup_lease(&self.analytics_holder)
-                        .await?;
+                    self.store.release_rollup_lease(&self.instance).await?;
                     moved?;
                     *unsettled = None;
                 }
@@ -119,9 +117,7 @@ impl App {
             });
         }
         let result = self.refresh_locked().await;
-        self.store
-            .release_rollup_lease(&self.analytics_holder)
-            .await?;
+        self.store.release_rollup_lease(&self.instance).await?;
         let (report, left) = result?;
         *unsettled = left;
         Ok(report)
@@ -153,11 +149,7 @@ impl App {
         let now = self.now();
         Ok(self
             .store
-            .claim_rollup_lease(
-                &self.analytics_holder,
-                now,
-                now + Duration::seconds(LEASE_SECONDS),
-            )
+            .claim_rollup_lease(&self.instance, now, now + Duration::seconds(LEASE_SECONDS))
             .await?)
     }
 

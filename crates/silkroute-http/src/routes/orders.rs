@@ -1,13 +1,13 @@
 //! Orders: placed from a quote (one per seller), read by their buyer, their seller or an admin,
 //! and moved through their lifecycle by the side each action belongs to.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use serde::Deserialize;
 use silkroute_app::{
-    ActionRequest, Checkout, OrderDetail, OrderEvent, OrderListQuery, OrderRecord, OrderRequest,
-    RefundRequest, ReturnRequest,
+    ActionRequest, Checkout, IdempotencyContext, OrderDetail, OrderEvent, OrderListQuery,
+    OrderRecord, OrderRequest, RefundRequest, ReturnRequest,
 };
 use silkroute_domain::order::{OrderAction, ReturnAction};
 use utoipa::IntoParams;
@@ -41,9 +41,11 @@ pub struct OrdersQuery {
 pub async fn place_order(
     State(state): State<AppState>,
     Caller(caller): Caller,
+    idempotency: Option<Extension<IdempotencyContext>>,
     ApiJson(request): ApiJson<OrderRequest>,
 ) -> ApiResult<(StatusCode, Json<Checkout>)> {
-    let checkout = state.app.place_order(&caller, request).await?;
+    let idempotency = idempotency.map(|Extension(context)| context);
+    let checkout = state.app.place_order(&caller, request, idempotency).await?;
     Ok((StatusCode::CREATED, Json(checkout)))
 }
 

@@ -1,14 +1,15 @@
 //! API tokens: admins issue and revoke them.
 
-use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
 use silkroute_app::Role;
 use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::extract::{ApiJson, Caller};
+use crate::idempotency::SecretBearing;
 use crate::problem::{ApiError, ApiResult};
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -39,7 +40,7 @@ pub async fn create_token(
     State(state): State<AppState>,
     Caller(caller): Caller,
     ApiJson(request): ApiJson<TokenRequest>,
-) -> ApiResult<(StatusCode, Json<TokenResponse>)> {
+) -> ApiResult<(StatusCode, Extension<SecretBearing>, Json<TokenResponse>)> {
     caller.require_admin()?;
     let role = Role::parse(&request.role)
         .ok_or_else(|| ApiError::field("role", "must be admin, seller or buyer"))?;
@@ -52,8 +53,11 @@ pub async fn create_token(
             request.label.as_deref().unwrap_or(""),
         )
         .await?;
+    // The secret is shown here once: a retry with the same Idempotency-Key is told what was made.
+    let created = Extension(SecretBearing(format!("token {}", issued.id)));
     Ok((
         StatusCode::CREATED,
+        created,
         Json(TokenResponse {
             id: issued.id,
             role: issued.role.as_str().to_string(),

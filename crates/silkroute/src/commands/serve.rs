@@ -20,7 +20,25 @@ use crate::config::Config;
 /// seconds at scale, and no dashboard should wait for it.
 const ANALYTICS_REFRESH_SECONDS: u64 = 5;
 
+/// How often the payment worker looks for due tasks (captures to confirm, voids to retry) beside
+/// the ones a checkout runs itself a moment after it is placed.
+const PAYMENT_TASK_SECONDS: u64 = 1;
+
 fn spawn_housekeeping(app: App) {
+    // At start first: the work a crashed predecessor left (a capture notification, a void)
+    // resumes before anything else.
+    let payments = app.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(PAYMENT_TASK_SECONDS));
+        loop {
+            tick.tick().await;
+            match payments.run_payment_tasks(200).await {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "payment tasks done"),
+                Err(error) => tracing::warn!(%error, "running payment tasks failed"),
+            }
+        }
+    });
     let analytics = app.clone();
     tokio::spawn(async move {
         let mut tick =

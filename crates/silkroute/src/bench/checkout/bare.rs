@@ -216,6 +216,8 @@ fn placement(
             reason: None,
             at: now,
         },
+        payment_tasks: Vec::new(),
+        receipt: None,
     })
 }
 

@@ -323,7 +323,7 @@ impl App {
                 .store
                 .get_seller(&product.seller_id)
                 .await?
-                .ok_or_else(|| AppError::Unavailable("a product's seller is missing".into()))?;
+                .ok_or_else(|| AppError::Internal("a product's seller is missing".into()))?;
             sellers.push(seller);
         }
 

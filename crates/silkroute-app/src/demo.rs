@@ -97,7 +97,7 @@ impl App {
         let mut newest_common: Option<chrono::NaiveDate> = None;
         for origin in ORIGINS {
             let currency = CurrencyCode::parse(origin.settlement)
-                .map_err(|e| AppError::Unavailable(e.to_string()))?;
+                .map_err(|e| AppError::Internal(e.to_string()))?;
             if currency == CurrencyCode::EUR {
                 continue;
             }
@@ -106,7 +106,7 @@ impl App {
                 .latest_fx_rate(currency, today)
                 .await?
                 .ok_or_else(|| {
-                    AppError::Unavailable(format!(
+                    AppError::Internal(format!(
                         "no {currency} rate loaded: run `silkroute fx import`"
                     ))
                 })?;
@@ -156,9 +156,9 @@ impl App {
         for index in 0..options.sellers {
             let origin = pick_weighted(&mut rng, ORIGINS, |origin| origin.weight);
             let country = CountryCode::parse(origin.country)
-                .map_err(|e| AppError::Unavailable(e.to_string()))?;
+                .map_err(|e| AppError::Internal(e.to_string()))?;
             let currency = CurrencyCode::parse(origin.settlement)
-                .map_err(|e| AppError::Unavailable(e.to_string()))?;
+                .map_err(|e| AppError::Internal(e.to_string()))?;
             let business_model = match rng.random_range(0..10) {
                 0..=5 => BusinessModel::B2c,
                 6 | 7 => BusinessModel::B2b,
@@ -210,8 +210,8 @@ impl App {
                     continue;
                 }
                 let hs_entry = hs_entries[rng.random_range(0..hs_entries.len())];
-                let hs_code = HsCode::parse(hs_entry.code)
-                    .map_err(|e| AppError::Unavailable(e.to_string()))?;
+                let hs_code =
+                    HsCode::parse(hs_entry.code).map_err(|e| AppError::Internal(e.to_string()))?;
                 let nouns = noun_for(category);
                 let noun = nouns[rng.random_range(0..nouns.len())];
                 let adjective = ADJECTIVES[rng.random_range(0..ADJECTIVES.len())];
@@ -237,7 +237,7 @@ impl App {
                     &policy,
                     RoundingMode::HalfEven,
                 )
-                .map_err(|e| AppError::Unavailable(e.to_string()))?;
+                .map_err(|e| AppError::Internal(e.to_string()))?;
                 let base_price = if currency.minor_units() == 0 {
                     Money::from_minor((converted.to.minor() / 100).max(1) * 100, currency)
                 } else {
@@ -248,7 +248,7 @@ impl App {
                         rust_decimal::Decimal::new(rng.random_range(35..=65), 2),
                         RoundingMode::HalfEven,
                     )
-                    .map_err(|e| AppError::Unavailable(e.to_string()))?;
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
                 let gtin = if rng.random_range(0..10) < 7 {
                     let body = format!(
                         "{}{:09}",
@@ -257,7 +257,7 @@ impl App {
                     );
                     Some(
                         Gtin::with_check_digit(&body)
-                            .map_err(|e| AppError::Unavailable(e.to_string()))?,
+                            .map_err(|e| AppError::Internal(e.to_string()))?,
                     )
                 } else {
                     None
@@ -282,7 +282,7 @@ impl App {
                 let market_prices = if rng.random_range(0..10) == 0 {
                     let market = if rng.random_bool(0.5) { "US" } else { "DE" };
                     let market = CountryCode::parse(market)
-                        .map_err(|e| AppError::Unavailable(e.to_string()))?;
+                        .map_err(|e| AppError::Internal(e.to_string()))?;
                     let market_currency = if market.as_str() == "US" {
                         CurrencyCode::USD
                     } else {
@@ -297,7 +297,7 @@ impl App {
                         &policy,
                         RoundingMode::HalfEven,
                     )
-                    .map_err(|e| AppError::Unavailable(e.to_string()))?;
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
                     vec![MarketPrice {
                         market,
                         price: local.to,
@@ -342,7 +342,7 @@ impl App {
         for index in 0..options.buyers {
             let (market, _) = pick_weighted(&mut rng, BUYER_MARKETS, |(_, weight)| *weight);
             let country =
-                CountryCode::parse(market).map_err(|e| AppError::Unavailable(e.to_string()))?;
+                CountryCode::parse(market).map_err(|e| AppError::Internal(e.to_string()))?;
             let business = rng.random_range(0..20) == 0;
             sequence += 1;
             buyers.push(Buyer {

@@ -70,7 +70,7 @@ pub struct RefundFact {
 
 fn money(minor: i64, currency: &str) -> AppResult<Money> {
     let currency = CurrencyCode::parse(currency)
-        .map_err(|e| AppError::Unavailable(format!("stored currency: {e}")))?;
+        .map_err(|e| AppError::Internal(format!("stored currency: {e}")))?;
     Ok(Money::from_minor(minor, currency))
 }
 
@@ -87,7 +87,7 @@ impl App {
                         Decimal::from(row.refunded_minor) / Decimal::from(row.total_minor),
                         RoundingMode::HalfEven,
                     )
-                    .map_err(|e| AppError::Unavailable(e.to_string()))?
+                    .map_err(|e| AppError::Internal(e.to_string()))?
                 } else {
                     Money::zero(paid.currency())
                 };
@@ -168,7 +168,7 @@ impl App {
                             Decimal::from(row.amount_minor) / Decimal::from(row.order_total_minor),
                             RoundingMode::HalfEven,
                         )
-                        .map_err(|e| AppError::Unavailable(e.to_string()))?
+                        .map_err(|e| AppError::Internal(e.to_string()))?
                 } else {
                     Money::zero(seller.currency())
                 };

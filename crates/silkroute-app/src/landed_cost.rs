@@ -63,7 +63,7 @@ pub struct LandedCostRequest {
 pub(crate) fn tariffs() -> AppResult<&'static TariffTable> {
     TARIFFS
         .as_ref()
-        .map_err(|error| AppError::Unavailable(format!("tariff tables are invalid: {error}")))
+        .map_err(|error| AppError::Internal(format!("tariff tables are invalid: {error}")))
 }
 
 impl App {

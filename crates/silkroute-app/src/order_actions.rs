@@ -152,7 +152,7 @@ impl App {
             .store
             .get_payment(&order.payment_id)
             .await?
-            .ok_or_else(|| AppError::Unavailable("the order's payment is missing".into()))?;
+            .ok_or_else(|| AppError::Internal("the order's payment is missing".into()))?;
         if !matches!(
             payment.status,
             PaymentStatus::Captured | PaymentStatus::PartiallyRefunded
@@ -167,18 +167,18 @@ impl App {
             .get(&payment.provider)
             .cloned()
             .ok_or_else(|| {
-                AppError::Unavailable(format!(
+                AppError::Internal(format!(
                     "payment provider {} is not configured",
                     payment.provider
                 ))
             })?;
-        let count = self.store.order_refunds(&order.id).await?.len() as u32;
+        let id = RefundId::new(new_ulid(self));
         let reference = provider
-            .refund(&payment.provider_reference, amount, count + 1)
+            .refund(&payment.provider_reference, amount, &id)
             .await
-            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+            .map_err(|e| AppError::Provider(e.to_string()))?;
         Ok(RefundRecord {
-            id: RefundId::new(new_ulid(self)),
+            id,
             seller_id: order.seller_id.clone(),
             order_id: order.id.clone(),
             payment_id: order.payment_id.clone(),
@@ -243,7 +243,7 @@ impl App {
         let mut change = self.change(principal, &order, OrderAction::Cancel, why.clone())?;
         if order.status != OrderStatus::PendingPayment {
             let book = RefundBook::new(order.total, order.refunded)
-                .map_err(|e| AppError::Unavailable(e.to_string()))?;
+                .map_err(|e| AppError::Internal(e.to_string()))?;
             let left = book.refundable();
             if left.minor() > 0 {
                 change.refund = Some(self.refund_record(&order, left, why).await?);
@@ -269,7 +269,7 @@ impl App {
         // Legal at all? (A refunded or shipped-and-completed order is a conflict, not bad input.)
         let full = self.change(principal, &order, OrderAction::Refund, why.clone())?;
         let mut book = RefundBook::new(order.total, order.refunded)
-            .map_err(|e| AppError::Unavailable(e.to_string()))?;
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let amount = request.amount.unwrap_or_else(|| book.refundable());
         let outcome = book
             .apply(amount)
@@ -379,7 +379,7 @@ impl App {
         });
         if action == ReturnAction::Refund {
             let book = RefundBook::new(order.total, order.refunded)
-                .map_err(|e| AppError::Unavailable(e.to_string()))?;
+                .map_err(|e| AppError::Internal(e.to_string()))?;
             let left = book.refundable();
             if left.minor() > 0 {
                 change.refund = Some(self.refund_record(&order, left, why).await?);

@@ -387,7 +387,7 @@ impl App {
             .store
             .get_payment(&order.payment_id)
             .await?
-            .ok_or_else(|| AppError::Unavailable("the order's payment is missing".into()))?;
+            .ok_or_else(|| AppError::Internal("the order's payment is missing".into()))?;
         let refunds = self.store.order_refunds(&order.id).await?;
         let returns = self.store.order_returns(&order.id).await?;
         Ok(OrderDetail {

@@ -167,7 +167,7 @@ impl App {
                 {
                     // Cancelled while the capture was on its way: the money goes straight back.
                     let left = RefundBook::new(order.total, order.refunded)
-                        .map_err(|e| AppError::Unavailable(e.to_string()))?
+                        .map_err(|e| AppError::Internal(e.to_string()))?
                         .refundable();
                     if left.minor() > 0 {
                         orders.push(OrderChange {

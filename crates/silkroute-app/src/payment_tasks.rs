@@ -16,8 +16,10 @@ use crate::auth::new_ulid;
 use crate::payments::{PaymentProvider, signed_notification};
 use crate::{App, AppError, AppResult};
 
-/// How long a worker holds the tasks it claimed before another may take them.
-const CLAIM_SECONDS: i64 = 60;
+/// How long a worker holds the tasks it claimed before another may take them: longer than a task
+/// takes (a provider call), short enough that the work of a process that died is picked up within
+/// seconds by the next.
+const CLAIM_SECONDS: i64 = 10;
 /// The longest wait between two attempts of a failing task.
 const MAX_BACKOFF_SECONDS: i64 = 300;
 

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use silkroute_domain::ids::PaymentId;
+use silkroute_domain::ids::{PaymentId, RefundId};
 use silkroute_domain::money::Money;
 use silkroute_domain::payment::{
     self, CardNumber, DeclineReason, PaymentEvent, PaymentEventKind, PaymentStatus, TestCard,
@@ -66,12 +66,13 @@ pub trait PaymentProvider: Send + Sync {
     ) -> Result<Authorization, ProviderError>;
     /// Releases an authorisation that will never be captured (the checkout failed after it).
     async fn void(&self, reference: &str) -> Result<(), ProviderError>;
-    /// Returns the provider's refund reference.
+    /// Returns the provider's refund reference. `refund` is the platform's id of the refund: the
+    /// provider's idempotency key, so a repeated call never refunds twice.
     async fn refund(
         &self,
         reference: &str,
         amount: Money,
-        refund_number: u32,
+        refund: &RefundId,
     ) -> Result<String, ProviderError>;
 }
 
@@ -137,14 +138,18 @@ impl PaymentProvider for TestProvider {
         &self,
         reference: &str,
         amount: Money,
-        refund_number: u32,
+        refund: &RefundId,
     ) -> Result<String, ProviderError> {
         if amount.minor() <= 0 {
             return Err(ProviderError::Refused(
                 "refund amount must be positive".into(),
             ));
         }
-        Ok(format!("{reference}_re{refund_number}"))
+        let suffix = refund
+            .as_str()
+            .trim_start_matches(RefundId::PREFIX)
+            .trim_start_matches('_');
+        Ok(format!("{reference}_re_{suffix}"))
     }
 }
 

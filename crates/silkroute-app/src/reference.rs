@@ -43,9 +43,9 @@ static RETIRED_RATES: LazyLock<Result<EcbSheet, String>> = LazyLock::new(|| {
 });
 
 fn retired_rates() -> AppResult<&'static EcbSheet> {
-    RETIRED_RATES.as_ref().map_err(|error| {
-        AppError::Unavailable(format!("the shipped ECB history is invalid: {error}"))
-    })
+    RETIRED_RATES
+        .as_ref()
+        .map_err(|error| AppError::Internal(format!("the shipped ECB history is invalid: {error}")))
 }
 
 #[derive(Clone, Debug, Serialize, ToSchema)]
@@ -92,10 +92,10 @@ impl App {
         for (file_name, text) in embedded_rule_files() {
             rules.extend(
                 parse_rule_file(file_name, text)
-                    .map_err(|error| AppError::Unavailable(error.to_string()))?,
+                    .map_err(|error| AppError::Internal(error.to_string()))?,
             );
         }
-        validate_rule_set(&rules).map_err(|error| AppError::Unavailable(error.to_string()))?;
+        validate_rule_set(&rules).map_err(|error| AppError::Internal(error.to_string()))?;
         let written = self.store.replace_market_rules(&rules).await?;
         self.cache.forget();
         Ok(RuleLoadReport {

@@ -42,7 +42,7 @@ pub struct ParcelInput {
 fn services() -> AppResult<&'static [CarrierService]> {
     SERVICES
         .as_deref()
-        .map_err(|error| AppError::Unavailable(format!("carrier rate cards are invalid: {error}")))
+        .map_err(|error| AppError::Internal(format!("carrier rate cards are invalid: {error}")))
 }
 
 impl App {

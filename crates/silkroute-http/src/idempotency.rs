@@ -70,7 +70,36 @@ pub async fn idempotency_layer(
     hasher.update(b"\n");
     hasher.update(&bytes);
     let request_hash = hex::encode(hasher.finalize());
+    let request = Request::from_parts(parts, Body::from(bytes));
+    // From the claim on, everything runs in a task of its own: dropping this future (the client
+    // went away, the timeout fired) must neither abandon a claim nor a request that has started
+    // writing.
+    let task = tokio::spawn(claim_and_run(
+        state,
+        scope,
+        key,
+        request_hash,
+        next,
+        request,
+    ));
+    match task.await {
+        Ok(response) => response,
+        Err(error) => ApiError::fault(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &format!("request task: {error}"),
+        )
+        .into_response(),
+    }
+}
 
+async fn claim_and_run(
+    state: AppState,
+    scope: String,
+    key: String,
+    request_hash: String,
+    next: Next,
+    mut request: Request,
+) -> Response {
     match state
         .app
         .claim_idempotency_key(&scope, &key, &request_hash)
@@ -100,23 +129,12 @@ pub async fn idempotency_layer(
         }
         Err(error) => return ApiError::from(error).into_response(),
     }
-
-    let mut request = Request::from_parts(parts, Body::from(bytes));
     request.extensions_mut().insert(IdempotencyContext {
         scope: scope.clone(),
         key: key.clone(),
     });
-    // Run to the end in a task of its own: dropping this future (the client went away, the
-    // timeout fired) must not abandon a request that has started writing.
-    let task = tokio::spawn(finish_claimed(state, scope, key, next, request));
-    match task.await {
-        Ok((parts, body)) => Response::from_parts(parts, Body::from(body)),
-        Err(error) => ApiError::fault(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            &format!("request task: {error}"),
-        )
-        .into_response(),
-    }
+    let (parts, body) = finish_claimed(state, scope, key, next, request).await;
+    Response::from_parts(parts, Body::from(body))
 }
 
 /// A claimed request from start to stored response. A 5xx releases the key (a retry may run the

@@ -35,10 +35,13 @@ where
         change: &OrderChange,
     ) -> StoreResult<bool> {
         let refund = change.refund.as_ref().map_or(0, |r| r.amount.minor());
+        // One conditional write: the status the change was decided on, and room for the refund
+        // (two partial refunds decided at once cannot both pass).
         let updated = sqlx::query(
             "UPDATE orders SET status = $3, status_before_refund = $4, updated_at = $5, \
              refunded_minor = refunded_minor + $6 \
-             WHERE seller_id = $1 AND order_id = $2 AND status = $7",
+             WHERE seller_id = $1 AND order_id = $2 AND status = $7 \
+             AND refunded_minor + $6 <= total_minor",
         )
         .bind(change.seller_id.as_str())
         .bind(change.order_id.as_str())

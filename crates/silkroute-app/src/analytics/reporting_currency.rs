@@ -87,7 +87,7 @@ impl App {
         };
         let mut legs = HashMap::new();
         let mut sums: BTreeMap<String, GroupMoney> = BTreeMap::new();
-        let unavailable = |e: &dyn std::fmt::Display| AppError::Unavailable(e.to_string());
+        let unavailable = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
         for row in rows {
             let currency = CurrencyCode::parse(&row.currency).map_err(|e| unavailable(&e))?;
             let entry = sums.entry(row.key.clone()).or_insert(GroupMoney {

@@ -90,7 +90,7 @@ pub(super) fn ulid_at(rng: &mut StdRng, at: DateTime<Utc>) -> Ulid {
 }
 
 pub(super) fn invalid(error: impl std::fmt::Display) -> AppError {
-    AppError::Unavailable(error.to_string())
+    AppError::Internal(error.to_string())
 }
 
 impl App {
@@ -117,7 +117,7 @@ impl App {
         let buyers = self.all_buyers().await?;
         let products = self.all_products().await?;
         if sellers.is_empty() || buyers.is_empty() || products.is_empty() {
-            return Err(AppError::Unavailable(
+            return Err(AppError::Internal(
                 "demo orders need sellers, products and buyers: run the demo marketplace first"
                     .into(),
             ));
@@ -189,7 +189,7 @@ impl App {
         }
         let (report, levels) = generator
             .await
-            .map_err(|e| AppError::Unavailable(format!("demo generator stopped: {e}")))??;
+            .map_err(|e| AppError::Internal(format!("demo generator stopped: {e}")))??;
         self.store.import_stock(&[], &levels).await?;
         self.store.refresh_planner_statistics().await?;
         progress("stock", levels.len() as u64, levels.len() as u64);

@@ -16,6 +16,8 @@ mod api_shipping;
 mod bench;
 mod cli;
 mod demo;
+mod durability;
+mod durability_binary;
 mod readme;
 mod seller_center;
 mod serve;

@@ -112,14 +112,20 @@ impl RollupBuilder {
                 .entry(sales_key(day))
                 .or_insert_with(|| empty_sales(day, &order.market, &currency));
             row.paid_orders += 1;
-            row.paid_minor += order.seller_total.minor();
+            // Money sums saturate rather than wrap: an order is at most 10^12 minor units (the
+            // platform's largest amount), so a day's sum cannot reach 64 bits in practice, and
+            // if it ever did the figure would stop at the limit instead of turning negative.
+            // Sums over many days are checked in the store (an out-of-range sum is a clear 422).
+            row.paid_minor = row.paid_minor.saturating_add(order.seller_total.minor());
         }
         for (at, refund_minor) in &order.refunds {
             if let Some(day) = Some(local_day(self.zone, *at)).filter(|d| self.days.contains(d)) {
                 let row = sales
                     .entry(sales_key(day))
                     .or_insert_with(|| empty_sales(day, &order.market, &currency));
-                row.refund_minor += order.refund_in_seller_currency(*refund_minor).minor();
+                row.refund_minor = row
+                    .refund_minor
+                    .saturating_add(order.refund_in_seller_currency(*refund_minor).minor());
             }
         }
         let paid_minor = order.seller_total.minor();
@@ -143,7 +149,7 @@ impl RollupBuilder {
                     });
                 row.placed += placed;
                 row.paid += paid;
-                row.paid_minor += amount;
+                row.paid_minor = row.paid_minor.saturating_add(amount);
             }
         }
         let shares = order.line_shares();
@@ -160,7 +166,7 @@ impl RollupBuilder {
             if let Some(day) = paid_day {
                 let row = product_row(products, day, line, order, &currency);
                 row.paid_units += line.units;
-                row.paid_minor += share.minor();
+                row.paid_minor = row.paid_minor.saturating_add(share.minor());
                 row.freight_minor +=
                     proportion(freight, line.line_total_minor, lines_total).minor();
             }
@@ -180,7 +186,7 @@ impl RollupBuilder {
         row.orders_placed += 1;
         row.units_placed += sale.units;
         row.paid_orders += 1;
-        row.paid_minor += sale.amount_minor;
+        row.paid_minor = row.paid_minor.saturating_add(sale.amount_minor);
         let buyer = sale.buyer_id();
         let row = self
             .buyers
@@ -201,7 +207,7 @@ impl RollupBuilder {
             });
         row.placed += 1;
         row.paid += 1;
-        row.paid_minor += sale.amount_minor;
+        row.paid_minor = row.paid_minor.saturating_add(sale.amount_minor);
     }
 
     pub fn add_event(&mut self, event: &RollupEvent) {

@@ -146,7 +146,7 @@ fn quote_error(error: QuoteError) -> AppError {
             AppError::field("incoterm", error.to_string())
         }
         QuoteError::NoRate { .. } => AppError::Unavailable(error.to_string()),
-        QuoteError::LandedCost(_) | QuoteError::Overflow => {
+        QuoteError::LandedCost(_) | QuoteError::Overflow | QuoteError::TooLarge { .. } => {
             AppError::field("lines", error.to_string())
         }
     }

@@ -325,4 +325,8 @@ pub enum QuoteError {
     LandedCost(LandedCostError),
     #[error("amount overflow")]
     Overflow,
+    /// The order would cost more than any amount the platform takes (see
+    /// [`crate::money::MAX_ENTERED_MINOR`]).
+    #[error("the order's total is above the largest the platform accepts ({max})")]
+    TooLarge { max: crate::money::Money },
 }

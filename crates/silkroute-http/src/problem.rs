@@ -180,6 +180,13 @@ impl From<AppError> for ApiError {
                 "Conflict",
                 format!("the change conflicts with what is stored; reload and retry ({why})"),
             ),
+            AppError::Store(StoreError::OutOfRange(_)) => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unavailable",
+                "Not available for the request",
+                "the figures asked for are too large to add up exactly; ask for a shorter period \
+                 or a narrower view",
+            ),
             AppError::Store(store_error @ StoreError::Unavailable(_)) => {
                 ApiError::fault(StatusCode::SERVICE_UNAVAILABLE, &cause_chain(&store_error))
             }

@@ -48,6 +48,14 @@ use silkroute_store::StoreError;
 /// A broken constraint (unique, foreign key, not null, check) is a conflict the app can explain,
 /// an unreachable database is unavailable; anything else keeps its cause for the log.
 pub fn backend_error(error: sqlx::Error) -> StoreError {
+    // A checked sum that left 64 bits: PostgreSQL's `numeric_value_out_of_range` when a
+    // `SUM(...)` is cast back to BIGINT, SQLite's "integer overflow" from `SUM` itself.
+    if let sqlx::Error::Database(database_error) = &error
+        && (database_error.code().as_deref() == Some("22003")
+            || database_error.message().contains("integer overflow"))
+    {
+        return StoreError::OutOfRange(database_error.message().to_string());
+    }
     if let sqlx::Error::Database(database_error) = &error
         && !matches!(database_error.kind(), sqlx::error::ErrorKind::Other)
     {

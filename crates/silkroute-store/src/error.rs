@@ -10,6 +10,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// A sum left the 64-bit range the database adds up in (`SUM` over very large figures).
+    #[error("a figure is out of range: {0}")]
+    OutOfRange(String),
     /// The database cannot be reached or has no connection free in time.
     #[error("database unavailable: {0}")]
     Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),

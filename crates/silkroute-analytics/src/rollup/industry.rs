@@ -156,7 +156,7 @@ impl IndustryBuilder {
                 let row = self.row(day, &category, &order.market, &order.seller_id, &currency);
                 row.paid_orders += i64::from(first);
                 row.paid_units += line.units;
-                row.paid_minor += share.minor();
+                row.paid_minor = row.paid_minor.saturating_add(share.minor());
             }
         }
     }

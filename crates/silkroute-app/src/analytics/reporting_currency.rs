@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use silkroute_domain::currency::CurrencyCode;
 use silkroute_domain::fx::{FxPolicy, PublishedRate, RateMode, convert, resolve_leg};
-use silkroute_domain::money::{Money, RoundingMode};
+use silkroute_domain::money::{Money, MoneyError, RoundingMode};
 use silkroute_store::RollupMoney;
 
 use crate::{App, AppError, AppResult};
@@ -87,9 +87,18 @@ impl App {
         };
         let mut legs = HashMap::new();
         let mut sums: BTreeMap<String, GroupMoney> = BTreeMap::new();
-        let unavailable = |e: &dyn std::fmt::Display| AppError::Internal(e.to_string());
+        // A rate missing for a day is the request's to change (another currency, another period).
+        let unavailable = |e: &dyn std::fmt::Display| AppError::Unavailable(e.to_string());
+        let too_large = |_: MoneyError| {
+            AppError::Unavailable(
+                "the period's figures are too large to add up exactly; ask for a shorter period"
+                    .into(),
+            )
+        };
         for row in rows {
-            let currency = CurrencyCode::parse(&row.currency).map_err(|e| unavailable(&e))?;
+            let currency = CurrencyCode::parse(&row.currency).map_err(|e| {
+                AppError::Internal(format!("a rollup row's currency does not read back: {e}"))
+            })?;
             let entry = sums.entry(row.key.clone()).or_insert(GroupMoney {
                 paid: Money::zero(target),
                 refunded: Money::zero(target),
@@ -142,11 +151,8 @@ impl App {
                 }
                 (paid.to, refunded.to)
             };
-            entry.paid = entry.paid.checked_add(paid).map_err(|e| unavailable(&e))?;
-            entry.refunded = entry
-                .refunded
-                .checked_add(refunded)
-                .map_err(|e| unavailable(&e))?;
+            entry.paid = entry.paid.checked_add(paid).map_err(too_large)?;
+            entry.refunded = entry.refunded.checked_add(refunded).map_err(too_large)?;
         }
         Ok(sums)
     }

@@ -19,7 +19,7 @@ use crate::landed_cost::{
     self, Consignment, ConsignmentLine, Incoterm, LandedCostError, TariffTable,
 };
 use crate::market::{MarketRule, ShippingChannel, market_currency};
-use crate::money::{Money, RoundingMode};
+use crate::money::{MAX_ENTERED_MINOR, Money, RoundingMode};
 use crate::party::{BuyerKind, Seller};
 use crate::shipping::{self, CarrierService, Parcel, ParcelLine, Preference, RateError};
 
@@ -116,6 +116,12 @@ pub fn build_quote(ctx: &QuoteContext<'_>) -> Result<QuoteBody, QuoteError> {
         totals.delivery.earliest = totals.delivery.earliest.max(group.delivery.earliest);
         totals.delivery.latest = totals.delivery.latest.max(group.delivery.latest);
     }
+    // Every amount the platform adds up later (analytics, settlement) stays far inside 64 bits.
+    if totals.collected_now.minor() > MAX_ENTERED_MINOR {
+        return Err(QuoteError::TooLarge {
+            max: Money::from_minor(MAX_ENTERED_MINOR, currency),
+        });
+    }
     let incoterm = if groups.iter().all(|group| group.incoterm == Incoterm::Ddp) {
         Incoterm::Ddp
     } else {
@@ -161,6 +167,8 @@ fn validate_cart(ctx: &QuoteContext<'_>) -> Result<(), QuoteError> {
     Ok(())
 }
 
+/// One seller's group: its goods priced, its parcel rated, its duties and taxes estimated, and
+/// what the buyer pays now and at the door.
 fn build_group(
     fx: &mut Fx<'_, '_>,
     currency: CurrencyCode,
@@ -168,18 +176,103 @@ fn build_group(
     lines: &[(usize, CartLine<'_>)],
 ) -> Result<QuoteGroup, QuoteError> {
     let ctx = fx.ctx;
-    let country = ctx.destination.country;
-    if seller.country == country {
+    if seller.country == ctx.destination.country {
         return Err(QuoteError::Domestic(seller.country));
     }
     let settlement = seller.settlement_currency;
-    let zero = Money::zero(currency);
+    let goods = price_goods(fx, currency, settlement, lines)?;
+    let options = shipping_options(fx, currency, seller, lines)?;
+    let selected = select_service(ctx, seller, &options)?;
+    let (landed, dap_notes) = estimate_duties_and_taxes(
+        ctx,
+        currency,
+        seller,
+        lines,
+        goods.consignment_lines,
+        selected,
+    )?;
+    let mut door_fees = Vec::new();
+    let mut due_at_door = landed.due_at_door;
+    if due_at_door.minor() > 0
+        && let Some(fee) = selected.clearance_fee
+    {
+        door_fees.push(DoorFee {
+            label: format!("{} clearance fee", selected.carrier),
+            amount: fee,
+        });
+        due_at_door = add(due_at_door, fee)?;
+    }
+    let duties = landed.duty_total();
+    let taxes = landed.tax_total();
+    let collected_now = add(
+        add(goods.total, selected.amount)?,
+        landed.collected_at_checkout,
+    )?;
+    let seller_shipping = fx.mid(selected.rate_card_amount, settlement)?;
+    let delivery = DeliveryRange {
+        earliest: plus_days(ctx.date, HANDLING_DAYS.0 + selected.transit_days_min),
+        latest: plus_days(ctx.date, HANDLING_DAYS.1 + selected.transit_days_max),
+    };
+    // The request line behind a line of this group's consignment.
+    let request_line = |group_line: usize| lines.get(group_line).map_or(group_line, |(i, _)| *i);
+    Ok(QuoteGroup {
+        seller_id: seller.id.clone(),
+        ship_from: seller.country,
+        lines: goods.quote_lines,
+        goods: goods.total,
+        shipping: GroupShipping {
+            selected: selected.clone(),
+            options: options.clone(),
+        },
+        incoterm: landed.incoterm,
+        duty_lines: landed.duty_lines,
+        tax_lines: landed.tax_lines,
+        door_fees,
+        collected_now,
+        due_at_door,
+        duties,
+        taxes,
+        seller_totals: SellerTotals {
+            currency: settlement,
+            goods: goods.owed_to_seller,
+            shipping: seller_shipping,
+            total: add(goods.owed_to_seller, seller_shipping)?,
+        },
+        delivery,
+        exclusions: landed
+            .exclusions
+            .into_iter()
+            .map(|mut excluded| {
+                excluded.line = request_line(excluded.line);
+                excluded
+            })
+            .collect(),
+        notes: landed.notes.into_iter().chain(dap_notes).collect(),
+    })
+}
 
-    // --- goods ----------------------------------------------------------------------------------
-    let mut quote_lines = Vec::with_capacity(lines.len());
-    let mut goods = zero;
-    let mut seller_goods = Money::zero(settlement);
-    let mut consignment_lines = Vec::with_capacity(lines.len());
+/// A group's goods in the buyer's currency (the seller's market price, or its base or tier
+/// price converted with the spread) and what the seller is owed for them at the mid rate.
+struct PricedGoods {
+    quote_lines: Vec<QuoteLine>,
+    total: Money,
+    owed_to_seller: Money,
+    consignment_lines: Vec<ConsignmentLine>,
+}
+
+fn price_goods(
+    fx: &mut Fx<'_, '_>,
+    currency: CurrencyCode,
+    settlement: CurrencyCode,
+    lines: &[(usize, CartLine<'_>)],
+) -> Result<PricedGoods, QuoteError> {
+    let country = fx.ctx.destination.country;
+    let mut priced = PricedGoods {
+        quote_lines: Vec::with_capacity(lines.len()),
+        total: Money::zero(currency),
+        owed_to_seller: Money::zero(settlement),
+        consignment_lines: Vec::with_capacity(lines.len()),
+    };
     for (index, cart) in lines {
         let product = cart.product;
         let seller_unit = unit_price_for(product, cart.quantity);
@@ -204,26 +297,26 @@ fn build_group(
             ),
         };
         let line_total = times(unit_price, cart.quantity)?;
-        goods = add(goods, line_total)?;
+        priced.total = add(priced.total, line_total)?;
         let owed = match market_price {
             Some(_) => fx.mid(line_total, settlement)?,
             None => fx.mid(times(seller_unit, cart.quantity)?, settlement)?,
         };
-        seller_goods = add(seller_goods, owed)?;
+        priced.owed_to_seller = add(priced.owed_to_seller, owed)?;
         let title = product
             .titles
             .get("en")
             .or_else(|| product.titles.values().next())
             .cloned()
             .unwrap_or_default();
-        consignment_lines.push(ConsignmentLine {
+        priced.consignment_lines.push(ConsignmentLine {
             hs_code: product.hs_code.clone(),
             quantity: cart.quantity,
             unit_value: unit_price,
             consumption_tax_rate: None,
             description: title.clone(),
         });
-        quote_lines.push(QuoteLine {
+        priced.quote_lines.push(QuoteLine {
             line: *index,
             product_id: product.id.clone(),
             sku: product.sku.clone(),
@@ -238,8 +331,17 @@ fn build_group(
             price_source: source.to_string(),
         });
     }
+    Ok(priced)
+}
 
-    // --- freight --------------------------------------------------------------------------------
+/// Every carrier service that can take the group's parcel, priced in the buyer's currency.
+fn shipping_options(
+    fx: &mut Fx<'_, '_>,
+    currency: CurrencyCode,
+    seller: &Seller,
+    lines: &[(usize, CartLine<'_>)],
+) -> Result<Vec<ShippingOption>, QuoteError> {
+    let ctx = fx.ctx;
     let parcel_lines: Vec<ParcelLine> = lines
         .iter()
         .map(|(_, cart)| ParcelLine {
@@ -252,7 +354,7 @@ fn build_group(
     let choice = shipping::shop(
         ctx.services,
         seller.country,
-        country,
+        ctx.destination.country,
         &parcel,
         ctx.date,
         ctx.preference,
@@ -291,14 +393,26 @@ fn build_group(
             clearance_fee,
         });
     }
-    let selected = select_service(ctx, seller, &options)?;
+    Ok(options)
+}
+
+/// The landed-cost engine on the group's consignment with the selected service. Excise goods
+/// cannot go duty paid: unless the buyer asked for DDP (a refusal naming the line), the group
+/// goes DAP with a note saying why.
+fn estimate_duties_and_taxes(
+    ctx: &QuoteContext<'_>,
+    currency: CurrencyCode,
+    seller: &Seller,
+    lines: &[(usize, CartLine<'_>)],
+    consignment_lines: Vec<ConsignmentLine>,
+    selected: &ShippingOption,
+) -> Result<(landed_cost::LandedCost, Vec<String>), QuoteError> {
+    let country = ctx.destination.country;
     let incoterm_preference = ctx.incoterm.or(Some(if selected.ddp_capable {
         Incoterm::Ddp
     } else {
         Incoterm::Dap
     }));
-
-    // --- duties and taxes -----------------------------------------------------------------------
     let mut consignment = Consignment {
         destination: country,
         region: ctx.destination.region.clone(),
@@ -312,18 +426,16 @@ fn build_group(
         buyer_has_valid_eu_vat: ctx.buyer_has_valid_eu_vat,
         lines: consignment_lines,
         freight: selected.amount,
-        insurance: zero,
+        insurance: Money::zero(currency),
         date: ctx.date,
         incoterm_preference,
     };
     let estimate = |consignment: &Consignment| {
         landed_cost::landed_cost(consignment, ctx.rules, ctx.tariffs, &|code| leg(ctx, code))
     };
-    // The request line behind a line of this group's consignment.
     let request_line = |group_line: usize| lines.get(group_line).map_or(group_line, |(i, _)| *i);
     let mut dap_notes = Vec::new();
     let landed = match estimate(&consignment) {
-        // Excise goods cannot go duty paid; unless the buyer asked for DDP, they go DAP.
         Err(LandedCostError::DutyPaidUnavailable {
             line,
             hs_code,
@@ -369,59 +481,7 @@ fn build_group(
             found: landed.currency,
         }));
     }
-    let mut door_fees = Vec::new();
-    let mut due_at_door = landed.due_at_door;
-    if due_at_door.minor() > 0
-        && let Some(fee) = selected.clearance_fee
-    {
-        door_fees.push(DoorFee {
-            label: format!("{} clearance fee", selected.carrier),
-            amount: fee,
-        });
-        due_at_door = add(due_at_door, fee)?;
-    }
-    let duties = landed.duty_total();
-    let taxes = landed.tax_total();
-    let collected_now = add(add(goods, selected.amount)?, landed.collected_at_checkout)?;
-    let seller_shipping = fx.mid(selected.rate_card_amount, settlement)?;
-    let delivery = DeliveryRange {
-        earliest: plus_days(ctx.date, HANDLING_DAYS.0 + selected.transit_days_min),
-        latest: plus_days(ctx.date, HANDLING_DAYS.1 + selected.transit_days_max),
-    };
-    Ok(QuoteGroup {
-        seller_id: seller.id.clone(),
-        ship_from: seller.country,
-        lines: quote_lines,
-        goods,
-        shipping: GroupShipping {
-            selected: selected.clone(),
-            options: options.clone(),
-        },
-        incoterm: landed.incoterm,
-        duty_lines: landed.duty_lines,
-        tax_lines: landed.tax_lines,
-        door_fees,
-        collected_now,
-        due_at_door,
-        duties,
-        taxes,
-        seller_totals: SellerTotals {
-            currency: settlement,
-            goods: seller_goods,
-            shipping: seller_shipping,
-            total: add(seller_goods, seller_shipping)?,
-        },
-        delivery,
-        exclusions: landed
-            .exclusions
-            .into_iter()
-            .map(|mut excluded| {
-                excluded.line = request_line(excluded.line);
-                excluded
-            })
-            .collect(),
-        notes: landed.notes.into_iter().chain(dap_notes).collect(),
-    })
+    Ok((landed, dap_notes))
 }
 
 fn select_service<'o>(

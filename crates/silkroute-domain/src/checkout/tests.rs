@@ -381,6 +381,28 @@ fn bad_carts_are_refused_with_the_line_that_is_wrong() {
 }
 
 #[test]
+fn an_order_above_the_largest_amount_is_refused() {
+    let world = World::new();
+    // The largest price a seller may set, nine times: 11.25 billion euros.
+    let dear = product(1, CN_SELLER, m("10000000000.00", "CNY"), "610910");
+    let lines = vec![CartLine {
+        product: &dear,
+        quantity: 9,
+    }];
+    assert_eq!(
+        quote(&world, "DE", "2026-03-02", lines, 0),
+        Err(QuoteError::TooLarge {
+            max: m("10000000000.00", "EUR")
+        })
+    );
+    let one = vec![CartLine {
+        product: &dear,
+        quantity: 1,
+    }];
+    assert!(quote(&world, "DE", "2026-03-02", one, 0).is_ok());
+}
+
+#[test]
 fn an_overweight_parcel_has_no_shipping_and_says_why() {
     let world = World::new();
     let mut anvil = product(5, US_SELLER, m("100.00", "USD"), "820559");

@@ -60,7 +60,8 @@ impl Server {
                 };
             }
         }
-        panic!("serve printed no URL");
+        let status = child.wait().expect("wait");
+        panic!("serve printed no URL and exited with {status}");
     }
 
     fn kill(mut self) {

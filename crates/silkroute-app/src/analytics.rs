@@ -89,7 +89,7 @@ impl Scope {
 }
 
 /// Inclusive local days `[from, to]`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DayRange {
     pub from: NaiveDate,
     pub to: NaiveDate,

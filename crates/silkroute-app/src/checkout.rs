@@ -32,10 +32,8 @@ pub struct QuoteRequest {
     pub destination: DestinationInput,
     pub lines: Vec<QuoteLineInput>,
     /// `cheapest`, `fastest` or `best_value` (default).
-    #[schema(value_type = Option<String>)]
     pub preference: Option<Preference>,
     /// `DDP` or `DAP`; default DDP where the carrier can clear for the buyer.
-    #[schema(value_type = Option<String>)]
     pub incoterm: Option<Incoterm>,
     /// A shipping service per seller instead of the preference's pick.
     pub shipping: Option<Vec<ServiceChoice>>,

@@ -53,7 +53,6 @@ pub struct LandedCostRequest {
     /// The quote date: rules, tariffs and rates of that day (default today).
     pub date: Option<NaiveDate>,
     /// `DDP` or `DAP` preference; seller-collected schemes are always DDP.
-    #[schema(value_type = Option<String>)]
     pub incoterm: Option<Incoterm>,
 }
 

@@ -53,13 +53,9 @@ pub struct PaymentView {
     pub id: PaymentId,
     pub provider: String,
     pub provider_reference: String,
-    #[schema(value_type = String)]
     pub status: PaymentStatus,
-    #[schema(value_type = Object)]
     pub amount: Money,
-    #[schema(value_type = Object)]
     pub captured: Money,
-    #[schema(value_type = Object)]
     pub refunded: Money,
     pub card_brand: String,
     pub card_last4: String,

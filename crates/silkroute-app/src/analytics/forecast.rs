@@ -39,13 +39,13 @@ pub struct ForecastRequest {
     pub service_level: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct DayUnits {
     pub day: NaiveDate,
     pub units: i64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ForecastDay {
     pub day: NaiveDate,
     pub mean: f64,
@@ -53,14 +53,14 @@ pub struct ForecastDay {
     pub upper: f64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct StockNow {
     pub on_hand: i64,
     pub reserved: i64,
     pub available: i64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ProductForecast {
     pub product_id: String,
     pub title: String,
@@ -79,7 +79,7 @@ pub struct ProductForecast {
 }
 
 /// Mean absolute errors over every product that could be backtested.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct BacktestSummary {
     pub products: usize,
     pub holdout_days: usize,
@@ -87,7 +87,7 @@ pub struct BacktestSummary {
     pub seasonal_naive_mae: Option<f64>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ForecastReport {
     pub scope: &'static str,
     pub seller_id: Option<String>,

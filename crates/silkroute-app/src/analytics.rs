@@ -229,16 +229,15 @@ impl App {
         let today = local_day(scope.zone, self.now());
         let from = parse_day(&mut errors, "from", query.from.as_deref(), today);
         let to = parse_day(&mut errors, "to", query.to.as_deref(), today);
+        // An empty `market=` is a market no one has, not "every market": the API says so.
         let market = query
             .market
             .as_deref()
-            .filter(|m| !m.is_empty())
             .and_then(|text| errors.check("market", CountryCode::parse(text)))
             .map(|country| country.as_str().to_string());
         let currency = query
             .currency
             .as_deref()
-            .filter(|c| !c.is_empty())
             .and_then(|text| errors.check("currency", CurrencyCode::parse(text)));
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors.into_vec()));

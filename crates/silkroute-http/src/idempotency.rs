@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::problem::{ApiError, PROBLEM_JSON};
 
 pub const HEADER: &str = "idempotency-key";
-const MAX_KEY_LENGTH: usize = 255;
+pub const MAX_KEY_LENGTH: usize = 255;
 
 pub async fn idempotency_layer(
     State(state): State<AppState>,
@@ -28,7 +28,15 @@ pub async fn idempotency_layer(
         return next.run(request).await;
     };
     let key = match key.to_str() {
-        Ok(key) if !key.is_empty() && key.len() <= MAX_KEY_LENGTH => key.to_string(),
+        // Visible characters only: a space or tab would be trimmed by some clients and proxies
+        // and not by others, and the same key must name the same request everywhere.
+        Ok(key)
+            if !key.is_empty()
+                && key.len() <= MAX_KEY_LENGTH
+                && key.bytes().all(|byte| byte.is_ascii_graphic()) =>
+        {
+            key.to_string()
+        }
         _ => {
             return ApiError::malformed_field(
                 "Idempotency-Key",

@@ -3,6 +3,8 @@
 //! idempotency keys, request ids, metrics, body limits, timeouts — are layers around the routes.
 //! The seller center's pages under `/seller` live beside the API and read it from the browser.
 
+mod body_limit;
+mod control_characters;
 mod extract;
 mod idempotency;
 mod metrics;
@@ -88,6 +90,7 @@ pub fn router(app: App, config: HttpConfig) -> Router {
         .fallback(routes::system::route_not_found)
         .method_not_allowed_fallback(routes::system::method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotency_layer))
+        .layer(middleware::from_fn_with_state(state.clone(), body_limit::limit_body))
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit::limit_beacon))
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))

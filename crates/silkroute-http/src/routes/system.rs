@@ -5,16 +5,23 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 
 use crate::AppState;
+use crate::openapi::problems::TooLarge;
 use crate::problem::{ApiError, ApiResult};
 
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, description = "alive")))]
+#[utoipa::path(get, path = "/healthz", tag = "system", security(()),
+    responses((status = 200, description = "alive", body = String, content_type = "text/plain", example = "ok"),
+        TooLarge))]
 pub async fn healthz() -> &'static str {
     "ok"
 }
 
 /// The database answers.
-#[utoipa::path(get, path = "/readyz", tag = "system", responses((status = 200, description = "ready"), (status = 503, description = "database unreachable")))]
+#[utoipa::path(get, path = "/readyz", tag = "system", security(()),
+    responses((status = 200, description = "ready", body = String, content_type = "text/plain", example = "ready"),
+        TooLarge,
+        (status = 503, description = "database unreachable", body = crate::problem::Problem,
+            content_type = "application/problem+json")))]
 pub async fn readyz(State(state): State<AppState>) -> ApiResult<&'static str> {
     state.app.ready().await.map_err(|_| {
         ApiError::new(
@@ -28,7 +35,9 @@ pub async fn readyz(State(state): State<AppState>) -> ApiResult<&'static str> {
 }
 
 /// Prometheus text exposition.
-#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain")))]
+#[utoipa::path(get, path = "/metrics", tag = "system", security(()),
+    responses((status = 200, description = "Prometheus metrics", body = String, content_type = "text/plain"),
+        TooLarge))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],

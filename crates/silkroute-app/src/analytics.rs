@@ -144,9 +144,9 @@ fn parse_day(
         "yesterday" => return Some(today - Duration::days(1)),
         _ => {}
     }
-    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        Ok(day) => Some(day),
-        Err(_) => {
+    match silkroute_domain::day::parse_day(text) {
+        Some(day) => Some(day),
+        None => {
             errors.push(
                 field,
                 "must be a date written YYYY-MM-DD, `today` or `yesterday`",

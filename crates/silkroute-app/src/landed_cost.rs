@@ -51,6 +51,10 @@ pub struct LandedCostRequest {
     pub freight: Money,
     pub insurance: Option<Money>,
     /// The quote date: rules, tariffs and rates of that day (default today).
+    #[serde(
+        default,
+        deserialize_with = "silkroute_domain::day::deserialize_optional"
+    )]
     pub date: Option<NaiveDate>,
     /// `DDP` or `DAP` preference; seller-collected schemes are always DDP.
     pub incoterm: Option<Incoterm>,

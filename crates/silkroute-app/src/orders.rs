@@ -397,7 +397,7 @@ impl App {
         });
         let mut date = |field: &str, value: Option<&str>| {
             value.and_then(|text| {
-                let parsed = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+                let parsed = silkroute_domain::day::parse_day(text);
                 if parsed.is_none() {
                     errors.push(field, "must be a date written YYYY-MM-DD");
                 }

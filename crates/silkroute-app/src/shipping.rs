@@ -66,9 +66,9 @@ impl App {
         let origin = errors.check("origin", CountryCode::parse(&request.origin));
         let destination = errors.check("destination", CountryCode::parse(&request.destination));
         let date = match request.date.as_deref() {
-            Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-                Ok(date) => Some(date),
-                Err(_) => {
+            Some(text) => match silkroute_domain::day::parse_day(text) {
+                Some(date) => Some(date),
+                None => {
                     errors.push("date", "must be a date written YYYY-MM-DD");
                     None
                 }

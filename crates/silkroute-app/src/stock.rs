@@ -121,7 +121,8 @@ impl App {
         if kind == "receipt" && input.quantity <= 0 {
             errors.push("quantity", "a receipt must be positive");
         }
-        if input.quantity == 0 || input.quantity.abs() > 10_000_000 {
+        // `unsigned_abs`: the magnitude of i64::MIN does not fit an i64.
+        if input.quantity == 0 || input.quantity.unsigned_abs() > 10_000_000 {
             errors.push("quantity", "must be non-zero and at most 10,000,000 units");
         }
         let (Some(product_id), Some(warehouse_id), true) =

@@ -121,6 +121,16 @@ impl ApiError {
         )
     }
 
+    /// A failure that is ours, not the client's: nothing about it is sent, it is logged.
+    pub fn internal() -> ApiError {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            "the request could not be completed; it was logged",
+        )
+    }
+
     pub fn into_problem(self) -> Problem {
         Problem {
             problem_type: format!("{TYPE_BASE}{}", self.slug),
@@ -171,12 +181,7 @@ impl From<AppError> for ApiError {
                     source = cause.source();
                 }
                 tracing::error!(error = %chain, "store failure");
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "Internal error",
-                    "the request could not be completed; it was logged",
-                )
+                ApiError::internal()
             }
         }
     }
@@ -195,3 +200,32 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// What a handler that panicked answers: a 500 problem, so the client gets a response instead of
+/// a dropped connection and the idempotency layer releases the key; the panic is logged.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(panic = %message, "a request handler panicked");
+    ApiError::internal().into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_a_500_problem_without_its_message() {
+        let response = panic_response(Box::new("index out of bounds: secret 42"));
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            response.headers().get(header::CONTENT_TYPE),
+            Some(&HeaderValue::from_static(PROBLEM_JSON))
+        );
+        let owned = panic_response(Box::new(String::from("owned message")));
+        assert_eq!(owned.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

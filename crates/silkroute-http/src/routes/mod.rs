@@ -75,9 +75,9 @@ pub struct Day(pub NaiveDate);
 impl<'de> Deserialize<'de> for Day {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Day, D::Error> {
         let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
-        NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+        silkroute_domain::day::parse_day(&text)
             .map(Day)
-            .map_err(|_| serde::de::Error::custom("must be a date written YYYY-MM-DD"))
+            .ok_or_else(|| serde::de::Error::custom("must be a date written YYYY-MM-DD"))
     }
 }
 

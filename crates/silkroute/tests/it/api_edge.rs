@@ -265,3 +265,59 @@ async fn each_operation_refuses_the_query_parameters_it_does_not_take() {
         app.finish().await;
     }
 }
+
+/// Found by fuzzing: values at the ends of their types overflowed arithmetic (a panic, so a
+/// dropped connection) instead of being refused.
+#[tokio::test]
+async fn numbers_and_days_at_the_ends_of_their_types_are_refused_not_overflowed() {
+    for app in TestApp::all().await {
+        let listing = app.listing("Edge Goods", "DE", shirt("EDGE-1"), 5).await;
+        // |i64::MIN| does not fit an i64.
+        for quantity in [i64::MIN, i64::MAX, -10_000_001] {
+            let reply = app
+                .post(
+                    "/api/v1/stock/movements",
+                    Some(&listing.token),
+                    json!({"product_id": listing.product_id, "warehouse_id": listing.warehouse_id,
+                        "kind": "adjust", "quantity": quantity}),
+                )
+                .await;
+            assert_problem(&reply, 422, Some("quantity"));
+        }
+        // Days far from now overflowed a report's previous period; a day is four-digit
+        // YYYY-MM-DD everywhere, as the document says.
+        for period in [
+            "from=-262143-01-01&to=-262143-01-05",
+            "from=+262143-12-25&to=+262143-12-31",
+            "from=2026-3-5",
+        ] {
+            for view in ["store/overview", "customers", "industry/categories"] {
+                let reply = app
+                    .get(
+                        &format!("/api/v1/analytics/{view}?{period}"),
+                        Some(&listing.token),
+                    )
+                    .await;
+                assert_problem(&reply, 422, Some("from"));
+            }
+        }
+        let landed = app
+            .post(
+                "/api/v1/landed-cost",
+                None,
+                json!({"destination": "DE", "origin": "CN", "date": "-262143-01-01",
+                    "lines": [{"hs_code": "610910", "quantity": 1, "description": "T-shirt",
+                        "unit_value": {"amount": "15.00", "currency": "EUR"}}],
+                    "freight": {"amount": "10.00", "currency": "EUR"}}),
+            )
+            .await;
+        assert_problem(&landed, 422, Some("date"));
+        assert_problem(
+            &app.get("/api/v1/orders?from=2026-1-1", Some(&listing.token))
+                .await,
+            422,
+            Some("from"),
+        );
+        app.finish().await;
+    }
+}

@@ -35,6 +35,8 @@ pub struct RateRequest {
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParcelInput {
+    /// Grams, 1 to 1,000,000.
+    #[schema(minimum = 1, maximum = 1000000)]
     pub weight_g: i64,
     pub dimensions_mm: DimensionsInput,
 }

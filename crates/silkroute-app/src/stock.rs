@@ -31,6 +31,8 @@ pub struct StockMoveInput {
     pub warehouse_id: String,
     /// `receipt` (goods in, positive) or `adjust` (a count correction, either sign).
     pub kind: String,
+    /// Units, not zero; at most 10,000,000 either way.
+    #[schema(minimum = -10000000, maximum = 10000000)]
     pub quantity: i64,
 }
 

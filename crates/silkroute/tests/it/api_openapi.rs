@@ -200,6 +200,31 @@ async fn the_document_is_one_a_generator_and_a_fuzzer_accept() {
         parameter("/api/v1/analytics/store/overview", "currency")["in"],
         "query"
     );
+    // Request bounds are the ones the server enforces: the schema's literals follow the
+    // domain's constants.
+    let schema = |name: &str| document["components"]["schemas"][name].clone();
+    let bound = |name: &str, property: &str, keyword: &str| -> i64 {
+        schema(name)["properties"][property][keyword]
+            .as_i64()
+            .unwrap_or_else(|| panic!("{name}.{property} has no {keyword}"))
+    };
+    use silkroute_domain::{catalog, checkout};
+    assert_eq!(
+        bound("ProductInput", "weight_g", "maximum"),
+        catalog::MAX_WEIGHT_G
+    );
+    assert_eq!(
+        bound("ProductInput", "tier_prices", "maxItems"),
+        catalog::MAX_TIER_PRICES as i64
+    );
+    assert_eq!(
+        bound("QuoteLineInput", "quantity", "maximum"),
+        i64::from(checkout::MAX_QUANTITY)
+    );
+    assert_eq!(
+        bound("QuoteRequest", "lines", "maxItems"),
+        checkout::MAX_LINES as i64
+    );
     for app in apps {
         app.finish().await;
     }

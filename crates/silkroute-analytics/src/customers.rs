@@ -64,7 +64,7 @@ pub enum CustomersError {
 pub const MIN_CUSTOMERS: usize = 20;
 
 /// A buyer's history as the models see it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CustomerSummary {
     pub buyer_id: String,
     /// x: repeat transactions, i.e. distinct order days after the first.
@@ -86,7 +86,7 @@ impl CustomerSummary {
 }
 
 /// The summarised cohort of a calibration window `[start, end]` (both days included).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Calibration {
     pub start: NaiveDate,
     pub end: NaiveDate,

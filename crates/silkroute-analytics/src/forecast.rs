@@ -51,7 +51,7 @@ pub(crate) const WEEK: usize = 7;
 pub(crate) const YEAR: usize = 365;
 
 /// How a forecast was produced, so a consumer can tell a modelled forecast from a fallback.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ForecastMethod {
     /// MSTL decomposition + AutoETS on the seasonally adjusted series (augurs).
@@ -75,7 +75,7 @@ impl ForecastMethod {
 }
 
 /// Daily demand forecast for one SKU, starting the day after the last day of history.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct DemandForecast {
     pub history_days: usize,
     pub method: ForecastMethod,
@@ -100,7 +100,7 @@ impl DemandForecast {
 
 /// One forecast day. Bounds come from the trend model's analytic error variance, with the
 /// seasonal shape taken as known, so they are somewhat optimistic far ahead.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ForecastPoint {
     /// 1 is the first day after the history, so `day_offset` days from the last observed day.
     pub day_offset: usize,

@@ -57,7 +57,7 @@ pub struct OrderFact {
     pub refunded_units: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Overview {
     pub visitors: i64,
     pub page_views: i64,

@@ -26,7 +26,7 @@ pub struct ProductPeriod {
 /// What a product earned after its costs: paid amount − unit cost × paid units − freight −
 /// commission − payment fee. Duties are never the seller's: buyers pay them at checkout (DDP)
 /// or at the door (DAP), so none are absorbed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Margin {
     pub revenue: Money,
     pub cost_of_goods: Money,
@@ -38,7 +38,7 @@ pub struct Margin {
     pub margin_rate: Option<Decimal>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Diagnosis {
     /// Nobody saw it.

@@ -89,7 +89,7 @@ impl Scope {
 }
 
 /// Inclusive local days `[from, to]`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DayRange {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -144,9 +144,9 @@ fn parse_day(
         "yesterday" => return Some(today - Duration::days(1)),
         _ => {}
     }
-    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        Ok(day) => Some(day),
-        Err(_) => {
+    match silkroute_domain::day::parse_day(text) {
+        Some(day) => Some(day),
+        None => {
             errors.push(
                 field,
                 "must be a date written YYYY-MM-DD, `today` or `yesterday`",
@@ -229,16 +229,15 @@ impl App {
         let today = local_day(scope.zone, self.now());
         let from = parse_day(&mut errors, "from", query.from.as_deref(), today);
         let to = parse_day(&mut errors, "to", query.to.as_deref(), today);
+        // An empty `market=` is a market no one has, not "every market": the API says so.
         let market = query
             .market
             .as_deref()
-            .filter(|m| !m.is_empty())
             .and_then(|text| errors.check("market", CountryCode::parse(text)))
             .map(|country| country.as_str().to_string());
         let currency = query
             .currency
             .as_deref()
-            .filter(|c| !c.is_empty())
             .and_then(|text| errors.check("currency", CurrencyCode::parse(text)));
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors.into_vec()));

@@ -52,7 +52,6 @@ pub struct CatalogEntry {
     pub title: String,
     pub category: String,
     pub hs_code: String,
-    #[schema(value_type = String)]
     pub origin_country: CountryCode,
     pub weight_g: u32,
     pub gtin: Option<String>,

@@ -30,12 +30,12 @@ use crate::{App, AppError, AppResult, Principal};
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
     pub destination: DestinationInput,
+    /// 1 to `checkout::MAX_LINES` (200) lines.
+    #[schema(min_items = 1, max_items = 200)]
     pub lines: Vec<QuoteLineInput>,
     /// `cheapest`, `fastest` or `best_value` (default).
-    #[schema(value_type = Option<String>)]
     pub preference: Option<Preference>,
     /// `DDP` or `DAP`; default DDP where the carrier can clear for the buyer.
-    #[schema(value_type = Option<String>)]
     pub incoterm: Option<Incoterm>,
     /// A shipping service per seller instead of the preference's pick.
     pub shipping: Option<Vec<ServiceChoice>>,
@@ -55,6 +55,8 @@ pub struct DestinationInput {
 #[serde(deny_unknown_fields)]
 pub struct QuoteLineInput {
     pub product_id: String,
+    /// 1 to `checkout::MAX_QUANTITY` (100,000) units.
+    #[schema(minimum = 1, maximum = 100000)]
     pub quantity: i64,
 }
 

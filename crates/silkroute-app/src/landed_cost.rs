@@ -54,9 +54,12 @@ pub struct LandedCostRequest {
     #[serde(default, with = "silkroute_domain::money::historical_option")]
     pub insurance: Option<Money>,
     /// The quote date: rules, tariffs and rates of that day (default today).
+    #[serde(
+        default,
+        deserialize_with = "silkroute_domain::day::deserialize_optional"
+    )]
     pub date: Option<NaiveDate>,
     /// `DDP` or `DAP` preference; seller-collected schemes are always DDP.
-    #[schema(value_type = Option<String>)]
     pub incoterm: Option<Incoterm>,
 }
 

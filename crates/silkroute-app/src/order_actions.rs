@@ -30,7 +30,6 @@ pub struct ActionRequest {
 #[serde(deny_unknown_fields)]
 pub struct RefundRequest {
     /// Omit for a full refund of what is left.
-    #[schema(value_type = Option<Object>)]
     pub amount: Option<Money>,
     pub reason: Option<String>,
 }

@@ -55,13 +55,9 @@ pub struct PaymentView {
     pub id: PaymentId,
     pub provider: String,
     pub provider_reference: String,
-    #[schema(value_type = String)]
     pub status: PaymentStatus,
-    #[schema(value_type = Object)]
     pub amount: Money,
-    #[schema(value_type = Object)]
     pub captured: Money,
-    #[schema(value_type = Object)]
     pub refunded: Money,
     pub card_brand: String,
     pub card_last4: String,
@@ -440,7 +436,7 @@ impl App {
         });
         let mut date = |field: &str, value: Option<&str>| {
             value.and_then(|text| {
-                let parsed = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+                let parsed = silkroute_domain::day::parse_day(text);
                 if parsed.is_none() {
                     errors.push(field, "must be a date written YYYY-MM-DD");
                 }

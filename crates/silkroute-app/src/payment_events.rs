@@ -21,7 +21,6 @@ use crate::{App, AppError, AppResult};
 pub struct NotificationReceipt {
     pub received: bool,
     pub event_id: String,
-    #[schema(value_type = String)]
     pub payment_status: PaymentStatus,
 }
 

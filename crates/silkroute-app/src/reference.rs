@@ -70,10 +70,8 @@ pub struct RuleLoadReport {
 /// One line of the market list: enough to pick a market and see whether it is curated.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct MarketSummary {
-    #[schema(value_type = String)]
     pub country: CountryCode,
     pub name: String,
-    #[schema(value_type = Option<String>)]
     pub currency: Option<CurrencyCode>,
     pub profile: MarketProfile,
     /// Standard VAT/GST rate in percent in force on the date, when curated.

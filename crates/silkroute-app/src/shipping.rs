@@ -35,6 +35,8 @@ pub struct RateRequest {
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParcelInput {
+    /// Grams, 1 to 1,000,000.
+    #[schema(minimum = 1, maximum = 1000000)]
     pub weight_g: i64,
     pub dimensions_mm: DimensionsInput,
 }
@@ -66,9 +68,9 @@ impl App {
         let origin = errors.check("origin", CountryCode::parse(&request.origin));
         let destination = errors.check("destination", CountryCode::parse(&request.destination));
         let date = match request.date.as_deref() {
-            Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-                Ok(date) => Some(date),
-                Err(_) => {
+            Some(text) => match silkroute_domain::day::parse_day(text) {
+                Some(date) => Some(date),
+                None => {
                     errors.push("date", "must be a date written YYYY-MM-DD");
                     None
                 }

@@ -31,6 +31,8 @@ pub struct StockMoveInput {
     pub warehouse_id: String,
     /// `receipt` (goods in, positive) or `adjust` (a count correction, either sign).
     pub kind: String,
+    /// Units, not zero; at most 10,000,000 either way.
+    #[schema(minimum = -10000000, maximum = 10000000)]
     pub quantity: i64,
 }
 
@@ -120,7 +122,8 @@ impl App {
         if kind == "receipt" && input.quantity <= 0 {
             errors.push("quantity", "a receipt must be positive");
         }
-        if input.quantity == 0 || input.quantity.abs() > 10_000_000 {
+        // `unsigned_abs`: the magnitude of i64::MIN does not fit an i64.
+        if input.quantity == 0 || input.quantity.unsigned_abs() > 10_000_000 {
             errors.push("quantity", "must be non-zero and at most 10,000,000 units");
         }
         let (Some(product_id), Some(warehouse_id), true) =

@@ -15,6 +15,8 @@ use crate::{App, AppError, AppResult};
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventBatch {
+    /// 1 to 500 events.
+    #[schema(min_items = 1, max_items = 500)]
     pub events: Vec<EventInput>,
 }
 

@@ -107,13 +107,19 @@ pub struct ProductInput {
     pub category: Option<String>,
     pub hs_code: Option<String>,
     pub origin_country: Option<String>,
+    /// Grams, 1 to `MAX_WEIGHT_G` (70,000).
+    #[schema(minimum = 1, maximum = 70000)]
     pub weight_g: Option<i64>,
     pub dimensions_mm: Option<DimensionsInput>,
     pub gtin: Option<String>,
     /// In the seller's currency: `"12.50"`, or the money shape the API returns.
     pub base_price: Option<PriceInput>,
     pub unit_cost: Option<PriceInput>,
+    /// Minimum order quantity, 1 to 1,000,000.
+    #[schema(minimum = 1, maximum = 1000000)]
     pub moq: Option<i64>,
+    /// At most `MAX_TIER_PRICES` (10) price breaks.
+    #[schema(max_items = 10)]
     pub tier_prices: Option<Vec<TierPriceInput>>,
     pub market_prices: Option<Vec<MarketPriceInput>>,
     pub status: Option<String>,
@@ -122,14 +128,20 @@ pub struct ProductInput {
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DimensionsInput {
+    /// Millimetres, at least 1 (a listing allows up to `MAX_SIDE_MM`, a parcel 10,000).
+    #[schema(minimum = 1)]
     pub length: i64,
+    #[schema(minimum = 1)]
     pub width: i64,
+    #[schema(minimum = 1)]
     pub height: i64,
 }
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TierPriceInput {
+    /// 2 to 1,000,000 units.
+    #[schema(minimum = 2, maximum = 1000000)]
     pub min_quantity: i64,
     pub unit_price: PriceInput,
 }

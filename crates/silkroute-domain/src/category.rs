@@ -12,9 +12,12 @@ pub struct Category {
     pub parent: Option<&'static str>,
     /// HS chapters (2 digits) that goods of this category are usually classified in.
     pub hs_chapters: &'static [&'static str],
-    /// Typical shipping weight band in grams.
+    /// Typical shipping weight band in grams: `[lightest, heaviest]`.
+    #[schema(value_type = Vec<u32>, min_items = 2, max_items = 2)]
     pub weight_g: (u32, u32),
-    /// Typical retail price band in US cents, converted to the seller's currency by the demo.
+    /// Typical retail price band in US cents, converted to the seller's currency by the demo:
+    /// `[lowest, highest]`.
+    #[schema(value_type = Vec<u32>, min_items = 2, max_items = 2)]
     pub price_usd_cents: (u32, u32),
 }
 

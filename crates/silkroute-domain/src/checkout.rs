@@ -72,17 +72,13 @@ pub struct QuoteLine {
     pub sku: String,
     pub title: String,
     pub hs_code: String,
-    #[schema(value_type = String)]
     pub origin_country: CountryCode,
     pub quantity: u32,
     pub weight_g: u32,
     /// Unit price in the buyer's currency.
-    #[schema(value_type = Object)]
     pub unit_price: Money,
-    #[schema(value_type = Object)]
     pub line_total: Money,
     /// The seller's own unit price (tier applied) in its price currency.
-    #[schema(value_type = Object)]
     pub seller_unit_price: Money,
     /// `market_price`, `tier_price` or `base_price`: which price the line used.
     pub price_source: String,
@@ -93,21 +89,17 @@ pub struct QuoteLine {
 pub struct ShippingOption {
     pub service_id: String,
     pub carrier: String,
-    #[schema(value_type = String)]
     pub level: ServiceLevel,
     pub transit_days_min: u8,
     pub transit_days_max: u8,
     pub ddp_capable: bool,
     pub billable_weight_g: u32,
     /// The price in the buyer's currency.
-    #[schema(value_type = Object)]
     pub amount: Money,
     /// The rate card's own price (fuel surcharge included).
-    #[schema(value_type = Object)]
     pub rate_card_amount: Money,
     /// The carrier's fee for clearing a DAP import, in the buyer's currency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
     pub clearance_fee: Option<Money>,
 }
 
@@ -121,20 +113,15 @@ pub struct GroupShipping {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct DoorFee {
     pub label: String,
-    #[schema(value_type = Object)]
     pub amount: Money,
 }
 
 /// What the seller of a group is owed, in its settlement currency.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct SellerTotals {
-    #[schema(value_type = String)]
     pub currency: CurrencyCode,
-    #[schema(value_type = Object)]
     pub goods: Money,
-    #[schema(value_type = Object)]
     pub shipping: Money,
-    #[schema(value_type = Object)]
     pub total: Money,
 }
 
@@ -144,28 +131,19 @@ pub struct QuoteGroup {
     #[schema(value_type = String)]
     pub seller_id: SellerId,
     /// Where the parcel leaves from (the seller's country).
-    #[schema(value_type = String)]
     pub ship_from: CountryCode,
     pub lines: Vec<QuoteLine>,
-    #[schema(value_type = Object)]
     pub goods: Money,
     pub shipping: GroupShipping,
-    #[schema(value_type = String)]
     pub incoterm: Incoterm,
-    #[schema(value_type = Vec<Object>)]
     pub duty_lines: Vec<ChargeLine>,
-    #[schema(value_type = Vec<Object>)]
     pub tax_lines: Vec<ChargeLine>,
     pub door_fees: Vec<DoorFee>,
     /// Goods + shipping + duties and taxes collected at checkout: what the buyer pays now.
-    #[schema(value_type = Object)]
     pub collected_now: Money,
     /// Duties, taxes and fees the buyer pays the carrier on delivery (DAP), an estimate.
-    #[schema(value_type = Object)]
     pub due_at_door: Money,
-    #[schema(value_type = Object)]
     pub duties: Money,
-    #[schema(value_type = Object)]
     pub taxes: Money,
     pub seller_totals: SellerTotals,
     pub delivery: DeliveryRange,
@@ -187,9 +165,7 @@ pub struct DeliveryRange {
 /// A rate the quote locked: every conversion it made used exactly this.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct FxLock {
-    #[schema(value_type = String)]
     pub from: CurrencyCode,
-    #[schema(value_type = String)]
     pub to: CurrencyCode,
     /// Units of `to` per unit of `from`, spread included.
     #[schema(value_type = String)]
@@ -203,19 +179,12 @@ pub struct FxLock {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct QuoteTotals {
-    #[schema(value_type = String)]
     pub currency: CurrencyCode,
-    #[schema(value_type = Object)]
     pub goods: Money,
-    #[schema(value_type = Object)]
     pub shipping: Money,
-    #[schema(value_type = Object)]
     pub duties: Money,
-    #[schema(value_type = Object)]
     pub taxes: Money,
-    #[schema(value_type = Object)]
     pub collected_now: Money,
-    #[schema(value_type = Object)]
     pub due_at_door: Money,
     pub delivery: DeliveryRange,
 }
@@ -225,12 +194,9 @@ pub struct QuoteTotals {
 pub struct QuoteBody {
     pub date: NaiveDate,
     pub destination: Destination,
-    #[schema(value_type = String)]
     pub buyer_kind: crate::party::BuyerKind,
-    #[schema(value_type = String)]
     pub preference: Preference,
     /// DDP when every group is DDP; DAP when the buyer pays something at the door.
-    #[schema(value_type = String)]
     pub incoterm: Incoterm,
     pub groups: Vec<QuoteGroup>,
     pub totals: QuoteTotals,
@@ -242,7 +208,6 @@ pub struct QuoteBody {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct OrderSnapshot {
     pub quote_date: NaiveDate,
-    #[schema(value_type = String)]
     pub buyer_kind: crate::party::BuyerKind,
     pub group: QuoteGroup,
     pub fx: Vec<FxLock>,

@@ -6,6 +6,7 @@ pub mod category;
 pub mod checkout;
 pub mod country;
 pub mod currency;
+pub mod day;
 pub mod fx;
 pub mod hs;
 pub mod identifiers;

@@ -39,11 +39,9 @@ pub struct ImportedOrder {
     pub external_id: String,
     /// How that platform named the buyer (an id or an e-mail hash), for returning-buyer counts.
     pub buyer_reference: String,
-    #[schema(value_type = String)]
     pub buyer_country: CountryCode,
     pub ordered_on: NaiveDate,
     /// What the buyer paid for goods and shipping.
-    #[schema(value_type = Object)]
     pub amount: Money,
     pub quantity: u32,
     pub sku: Option<String>,

@@ -92,17 +92,13 @@ pub struct StorefrontEvent {
     pub id: String,
     pub visitor_id: String,
     pub session_id: String,
-    #[schema(value_type = String)]
     pub kind: EventKind,
     #[schema(value_type = Option<String>)]
     pub product_id: Option<ProductId>,
     /// Normalised: trimmed, lower case, inner whitespace collapsed.
     pub keyword: Option<String>,
-    #[schema(value_type = String)]
     pub market: CountryCode,
-    #[schema(value_type = String)]
     pub source: TrafficSource,
-    #[schema(value_type = String)]
     pub device: Device,
     pub at: DateTime<Utc>,
 }

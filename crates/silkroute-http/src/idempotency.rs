@@ -1,6 +1,7 @@
-//! `Idempotency-Key` on POSTs: the first response is stored per caller and key, and a retry with
-//! the same key and body gets it back unchanged; the same key with another body is a 422. A
-//! request that fails with a 5xx releases its key so that the retry can run.
+//! `Idempotency-Key` on POSTs: the first response is stored per caller (bearer token) and key,
+//! and a retry with the same key and body gets it back unchanged; the same key with another body
+//! is a 422. A request that fails with a 5xx, or whose token is refused (401), releases its key so
+//! that a retry can run. Anonymous requests have no caller to keep keys for: their key is ignored.
 //!
 //! A request that claimed its key runs to its end in a task of its own, whether or not the client
 //! is still there: a buyer whose connection drops after `POST /orders` finds the order on the
@@ -21,7 +22,7 @@ use crate::AppState;
 use crate::problem::{ApiError, PROBLEM_JSON};
 
 pub const HEADER: &str = "idempotency-key";
-const MAX_KEY_LENGTH: usize = 255;
+pub const MAX_KEY_LENGTH: usize = 255;
 
 pub async fn idempotency_layer(
     State(state): State<AppState>,
@@ -35,7 +36,15 @@ pub async fn idempotency_layer(
         return next.run(request).await;
     };
     let key = match key.to_str() {
-        Ok(key) if !key.is_empty() && key.len() <= MAX_KEY_LENGTH => key.to_string(),
+        // Visible characters only: a space or tab would be trimmed by some clients and proxies
+        // and not by others, and the same key must name the same request everywhere.
+        Ok(key)
+            if !key.is_empty()
+                && key.len() <= MAX_KEY_LENGTH
+                && key.bytes().all(|byte| byte.is_ascii_graphic()) =>
+        {
+            key.to_string()
+        }
         _ => {
             return ApiError::malformed_field(
                 "Idempotency-Key",
@@ -44,12 +53,15 @@ pub async fn idempotency_layer(
             .into_response();
         }
     };
-    // Keys are per caller: the hash of the bearer secret, or "anonymous".
-    let scope = request
+    // Keys are per caller: the hash of the bearer secret. An anonymous request has no caller to
+    // keep a key for (every anonymous client would share it), so its key is not used.
+    let Some(scope) = request
         .headers()
         .get(header::AUTHORIZATION)
         .map(|value| hex::encode(Sha256::digest(value.as_bytes())))
-        .unwrap_or_else(|| "anonymous".to_string());
+    else {
+        return next.run(request).await;
+    };
     let (parts, body) = request.into_parts();
     let bytes = match to_bytes(body, state.config.body_limit_bytes).await {
         Ok(bytes) => bytes,
@@ -164,7 +176,9 @@ async fn finish_claimed(
             return (parts, problem_body(failed).into());
         }
     };
-    if parts.status.is_server_error() {
+    // A 5xx may succeed when retried; a 401 means the caller was not who the key belongs to
+    // (an unknown or revoked token): neither is kept as the key's answer.
+    if parts.status.is_server_error() || parts.status == StatusCode::UNAUTHORIZED {
         release(&state, &scope, &key).await;
         return (parts, body);
     }

@@ -1,8 +1,11 @@
 //! The JSON API under `/api/v1`. Handlers translate HTTP into calls on the app and the app's
 //! answers into JSON; no trade rule is computed here. Cross-cutting concerns — problem+json,
-//! idempotency keys, request ids, metrics, body limits, timeouts — are layers around the routes.
+//! idempotency keys, request ids, metrics, body limits, timeouts, panics — are layers around the
+//! routes.
 //! The seller center's pages under `/seller` live beside the API and read it from the browser.
 
+mod body_limit;
+mod control_characters;
 mod extract;
 mod idempotency;
 mod metrics;
@@ -20,6 +23,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, StatusCode};
 use axum::middleware;
 use silkroute_app::App;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -121,7 +125,10 @@ pub fn routers(app: App, config: HttpConfig) -> (Router, Router) {
         .merge(seller_center::router())
         .fallback(routes::system::route_not_found)
         .method_not_allowed_fallback(routes::system::method_not_allowed)
+        // Inside the idempotency layer: a panic becomes a 500 there, which releases the key.
+        .layer(CatchPanicLayer::custom(problem::panic_response))
         .layer(middleware::from_fn_with_state(state.clone(), idempotency::idempotency_layer))
+        .layer(middleware::from_fn_with_state(state.clone(), body_limit::limit_body))
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit::limit_beacon))
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))

@@ -1,10 +1,15 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations. Routes are registered only
 //! through [`api_router`], so a route cannot exist without being in the document.
 
+pub mod headers;
+pub mod problems;
+
 use axum::Json;
 use axum::extract::State;
 use utoipa::OpenApi;
+use utoipa::openapi::schema::{ObjectBuilder, SchemaType, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, ResponseBuilder};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -16,20 +21,45 @@ use crate::routes::{
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Silkroute API", description = "Cross-border marketplace: catalog, markets, FX, identifiers, landed cost, checkout, orders, payments, stock."),
-    modifiers(&BearerAuth)
+    info(
+        title = "Silkroute API",
+        description = "Cross-border marketplace: catalog, markets, FX, identifiers, landed cost, checkout, orders, payments, stock, analytics. Errors are RFC 9457 `application/problem+json`; conventions in docs/API-DESIGN.md.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
+    ),
+    servers((url = "/", description = "this server")),
+    // Named by parameters, which utoipa does not collect schemas from.
+    components(schemas(
+        crate::problem::Problem,
+        silkroute_domain::country::CountryCode,
+        silkroute_domain::currency::CurrencyCode
+    )),
+    modifiers(&SharedComponents)
 )]
 struct ApiDoc;
 
-struct BearerAuth;
+/// The bearer scheme and the problem responses every operation refers to.
+struct SharedComponents;
 
-impl utoipa::Modify for BearerAuth {
+impl utoipa::Modify for SharedComponents {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "An API token `srk_…` (`silkroute token create`, or `POST /api/v1/tokens`). \
+                         The seller center's session cookie also reads the GET operations.",
+                    ))
+                    .build(),
+            ),
         );
+        for problem in problems::ALL {
+            components
+                .responses
+                .insert(problem.name.to_string(), problem.response().into());
+        }
     }
 }
 
@@ -97,14 +127,98 @@ pub fn openapi_document() -> utoipa::openapi::OpenApi {
             utoipa::openapi::HttpMethod::Get,
             utoipa::openapi::path::OperationBuilder::new()
                 .summary(Some("This document"))
+                .operation_id(Some("openapi_document"))
+                .description(Some(
+                    "The OpenAPI 3.1 document of this API, generated from the handlers.",
+                ))
                 .tag("system")
+                .security(utoipa::openapi::security::SecurityRequirement::default())
+                .response("200", openapi_response())
                 .response(
-                    "200",
-                    utoipa::openapi::Response::new("OpenAPI 3.1 document"),
+                    problems::TOO_LARGE.status,
+                    utoipa::openapi::Ref::new(format!(
+                        "#/components/responses/{}",
+                        problems::TOO_LARGE.name
+                    )),
                 ),
         ),
     );
+    drop_unreached_schemas(&mut document);
     document
+}
+
+/// utoipa registers a generic's argument (`Category` of `ListResponse<Category>`) beside the
+/// generic, which inlines it; a schema no operation reaches is noise to a reader and a lint
+/// warning, so it is left out.
+fn drop_unreached_schemas(document: &mut utoipa::openapi::OpenApi) {
+    const PREFIX: &str = "#/components/schemas/";
+    fn references(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(fields) => {
+                for (key, item) in fields {
+                    match (key.as_str(), item.as_str()) {
+                        ("$ref", Some(target)) => {
+                            if let Some(name) = target.strip_prefix(PREFIX) {
+                                out.push(name.to_string());
+                            }
+                        }
+                        _ => references(item, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|item| references(item, out)),
+            _ => {}
+        }
+    }
+    let Some(components) = document.components.as_mut() else {
+        return;
+    };
+    let mut pending = Vec::new();
+    references(
+        &serde_json::to_value(&document.paths).unwrap_or_default(),
+        &mut pending,
+    );
+    references(
+        &serde_json::to_value(&components.responses).unwrap_or_default(),
+        &mut pending,
+    );
+    let mut reached = std::collections::BTreeSet::new();
+    while let Some(name) = pending.pop() {
+        if reached.insert(name.clone())
+            && let Some(schema) = components.schemas.get(&name)
+        {
+            references(
+                &serde_json::to_value(schema).unwrap_or_default(),
+                &mut pending,
+            );
+        }
+    }
+    components.schemas.retain(|name, _| reached.contains(name));
+}
+
+/// An OpenAPI document: an object with at least `openapi`, `info` and `paths`.
+fn openapi_response() -> utoipa::openapi::Response {
+    let object = || ObjectBuilder::new().schema_type(SchemaType::Type(Type::Object));
+    let schema = object()
+        .property(
+            "openapi",
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::String))
+                .pattern(Some("^3\\.1\\.")),
+        )
+        .required("openapi")
+        .property("info", object())
+        .required("info")
+        .property("paths", object())
+        .required("paths")
+        .property("components", object());
+    ResponseBuilder::new()
+        .description("OpenAPI 3.1 document")
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(schema)).build(),
+        )
+        .build()
 }
 
 pub async fn serve_openapi(State(_state): State<AppState>) -> Json<utoipa::openapi::OpenApi> {

@@ -100,6 +100,25 @@ impl ApiError {
         )
     }
 
+    /// A body over the configured limit, whichever layer or extractor noticed it first.
+    pub fn body_too_large(limit_bytes: usize) -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body-too-large",
+            "Request body too large",
+            format!("the body exceeds the limit of {limit_bytes} bytes"),
+        )
+    }
+
+    pub fn unsupported_media_type() -> ApiError {
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "Unsupported media type",
+            "send the body as `Content-Type: application/json`",
+        )
+    }
+
     pub fn unauthenticated() -> ApiError {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -222,3 +241,35 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// What a handler that panicked answers: a 500 problem, so the client gets a response instead of
+/// a dropped connection and the idempotency layer releases the key; the panic is logged.
+pub fn panic_response(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    ApiError::fault(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        &format!("a request handler panicked: {message}"),
+    )
+    .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_a_500_problem_without_its_message() {
+        let response = panic_response(Box::new("index out of bounds: secret 42"));
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            response.headers().get(header::CONTENT_TYPE),
+            Some(&HeaderValue::from_static(PROBLEM_JSON))
+        );
+        let owned = panic_response(Box::new(String::from("owned message")));
+        assert_eq!(owned.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}

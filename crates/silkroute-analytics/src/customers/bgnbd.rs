@@ -19,7 +19,7 @@ use super::optimise::{Settings, minimise};
 use super::{Calibration, CustomerSummary, CustomersError, MIN_CUSTOMERS};
 
 /// The four BG/NBD parameters, α in days.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct BgNbdParams {
     pub r: f64,
     pub alpha: f64,
@@ -28,7 +28,7 @@ pub struct BgNbdParams {
 }
 
 /// A fitted BG/NBD model with what it was fitted on.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct BgNbdFit {
     pub r: f64,
     /// Scale of the purchase-rate distribution, in days.

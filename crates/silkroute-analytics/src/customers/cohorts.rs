@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::{CustomerOrder, month_of, months_between, next_month};
 
 /// One month's buyers split by whether the month saw their first order ever.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MonthBuyers {
     /// First day of the month.
     pub month: NaiveDate,
@@ -68,7 +68,7 @@ pub fn new_vs_returning(
 }
 
 /// Buyers of a cohort who ordered in its `months_since`-th month.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CohortCell {
     /// 0 is the acquisition month itself, so its retention is always 1.
     pub months_since: usize,
@@ -79,7 +79,7 @@ pub struct CohortCell {
 }
 
 /// The buyers whose first order fell in `cohort`'s month.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CohortRow {
     /// First day of the acquisition month.
     pub cohort: NaiveDate,
@@ -89,7 +89,7 @@ pub struct CohortRow {
     pub cells: Vec<CohortCell>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct CohortMatrix {
     pub as_of: NaiveDate,
     pub max_months: usize,

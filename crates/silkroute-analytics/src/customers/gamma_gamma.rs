@@ -18,7 +18,7 @@ use super::{CustomerSummary, CustomersError, MIN_CUSTOMERS, forecast_minor};
 /// CLV literature, rather than per calendar month, so it doesn't depend on the start date.
 pub const DAYS_PER_MONTH: u32 = 30;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GammaGammaFit {
     pub p: f64,
     pub q: f64,
@@ -131,7 +131,7 @@ pub fn fit_gamma_gamma(customers: &[CustomerSummary]) -> Result<GammaGammaFit, C
 }
 
 /// One buyer's forecast over the horizon that follows the calibration window.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CustomerPrediction {
     pub buyer_id: String,
     pub frequency: u32,

@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::{CustomerOrder, purchase_days};
 
 /// The common 11-segment RFM map.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RfmSegment {
     Champions,
@@ -92,7 +92,7 @@ impl RfmSegment {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RfmScore {
     pub buyer_id: String,
     /// Days from the last order to `as_of`.
@@ -179,7 +179,7 @@ fn quintile(rank: usize, n: usize) -> u8 {
     u8::try_from(score.min(5)).unwrap_or(5)
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SegmentSummary {
     pub segment: RfmSegment,
     pub buyers: usize,

@@ -9,7 +9,7 @@ use super::{
 };
 
 /// Errors of the model and of the seasonal-naive baseline over the same held-out days.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Backtest {
     pub training_days: usize,
     pub holdout_days: usize,

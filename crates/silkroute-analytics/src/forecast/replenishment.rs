@@ -24,7 +24,7 @@ use super::DemandForecast;
 use super::normal::inverse_normal_cdf;
 
 /// Stock of one SKU in whole units.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct StockPosition {
     pub on_hand: i64,
     /// Promised to placed orders but not yet shipped.
@@ -33,7 +33,7 @@ pub struct StockPosition {
     pub on_order: i64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReplenishmentPolicy {
     /// Days from placing a purchase order to the stock being sellable.
     pub lead_time_days: u32,
@@ -57,7 +57,7 @@ impl ReplenishmentPolicy {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReplenishmentPlan {
     /// On hand minus reserved; negative when reservations wait for stock.
     pub available: i64,

@@ -23,7 +23,7 @@ pub const TOP_CUSTOMERS: usize = 20;
 /// Months of cohorts shown.
 pub const COHORT_MONTHS: usize = 12;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CustomerAnalysis {
     pub seller_id: String,
     pub currency: CurrencyCode,

@@ -26,6 +26,9 @@ pub const HISTORY_DAYS: i64 = 730;
 pub const CHART_DAYS: usize = 120;
 /// Days held out to measure the forecast against the seasonal-naive baseline.
 pub const HOLDOUT_DAYS: usize = 28;
+/// The longest lead time or review period a plan takes: a year; beyond it a forecast of daily
+/// demand says nothing.
+pub const MAX_POLICY_DAYS: u32 = 365;
 /// Central interval of the forecast band.
 pub const BAND_LEVEL: f64 = 0.8;
 
@@ -39,13 +42,13 @@ pub struct ForecastRequest {
     pub service_level: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct DayUnits {
     pub day: NaiveDate,
     pub units: i64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ForecastDay {
     pub day: NaiveDate,
     pub mean: f64,
@@ -53,14 +56,14 @@ pub struct ForecastDay {
     pub upper: f64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct StockNow {
     pub on_hand: i64,
     pub reserved: i64,
     pub available: i64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ProductForecast {
     pub product_id: String,
     pub title: String,
@@ -79,7 +82,7 @@ pub struct ProductForecast {
 }
 
 /// Mean absolute errors over every product that could be backtested.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct BacktestSummary {
     pub products: usize,
     pub holdout_days: usize,
@@ -87,7 +90,7 @@ pub struct BacktestSummary {
     pub seasonal_naive_mae: Option<f64>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ForecastReport {
     pub scope: &'static str,
     pub seller_id: Option<String>,
@@ -123,11 +126,21 @@ impl App {
                 }
             },
         };
-        let policy = ReplenishmentPolicy::new(
-            request.lead_time_days.unwrap_or(14),
-            request.review_period_days.unwrap_or(7),
-            service_level,
-        );
+        let lead_time_days = request.lead_time_days.unwrap_or(14);
+        if lead_time_days > MAX_POLICY_DAYS {
+            return Err(AppError::field(
+                "lead_time_days",
+                format!("must be between 0 and {MAX_POLICY_DAYS}"),
+            ));
+        }
+        let review_period_days = request.review_period_days.unwrap_or(7);
+        if review_period_days > MAX_POLICY_DAYS {
+            return Err(AppError::field(
+                "review_period_days",
+                format!("must be between 0 and {MAX_POLICY_DAYS}"),
+            ));
+        }
+        let policy = ReplenishmentPolicy::new(lead_time_days, review_period_days, service_level);
         let wanted = match request.product_id.as_deref().filter(|p| !p.is_empty()) {
             Some(text) => {
                 let id = ProductId::parse(text).map_err(|_| AppError::NotFound("product"))?;

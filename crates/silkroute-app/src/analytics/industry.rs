@@ -22,7 +22,7 @@ pub const MIN_SELLERS: i64 = 5;
 /// Keywords listed, most searched first.
 pub const TOP_KEYWORDS: i64 = 50;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct CategoryInsight {
     pub category: String,
     pub name: String,
@@ -40,7 +40,7 @@ pub struct CategoryInsight {
     pub trend: Option<Decimal>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SellerPosition {
     pub category: String,
     /// The share of the category's sellers whose paid amount is at or below this seller's.
@@ -48,7 +48,7 @@ pub struct SellerPosition {
     pub sellers: i64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct IndustryCategories {
     pub period: DayRange,
     pub market: Option<String>,
@@ -61,7 +61,7 @@ pub struct IndustryCategories {
     pub fx_rates_used: Vec<RateUsed>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct KeywordInsight {
     pub keyword: String,
     pub search_volume: i64,
@@ -78,7 +78,7 @@ pub struct KeywordInsight {
     pub growth: Option<Decimal>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct IndustryKeywords {
     pub period: DayRange,
     pub market: Option<String>,

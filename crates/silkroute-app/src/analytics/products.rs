@@ -19,7 +19,7 @@ use crate::{App, AppError, AppResult};
 /// At most this many products in the table (the best sellers first).
 pub const MAX_PRODUCTS: usize = 200;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ProductRow {
     pub product_id: String,
     pub title: String,
@@ -50,7 +50,7 @@ pub struct ProductRow {
     pub sparkline: Vec<i64>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct ProductAnalysis {
     pub seller_id: String,
     pub currency: CurrencyCode,

@@ -19,7 +19,7 @@ use crate::{App, AppError, AppResult};
 const REPORTING_MAX_GAP_DAYS: u32 = 3650;
 
 /// One conversion a report made: a day's sum in `from` turned into `to`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RateUsed {
     pub day: NaiveDate,
     pub from: CurrencyCode,

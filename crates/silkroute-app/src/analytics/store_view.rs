@@ -20,7 +20,7 @@ use super::{DayRange, RateUsed, Resolved};
 use crate::{App, AppError, AppResult};
 
 /// The KPIs of METRICS.md plus the funnel's middle step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Figures {
     #[serde(flatten)]
     pub kpis: Overview,
@@ -28,7 +28,7 @@ pub struct Figures {
     pub carting_visitors: i64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct StoreOverview {
     pub scope: &'static str,
     pub seller_id: Option<String>,
@@ -66,7 +66,7 @@ pub const SERIES_METRICS: &[&str] = &[
     "returning_buyers",
 ];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Grain {
     Day,
@@ -101,15 +101,35 @@ impl Grain {
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SeriesPoint {
     /// The bucket's first day (a week starts on Monday; the first and last bucket may be cut
     /// by the period).
     pub bucket: NaiveDate,
+    /// The metric's value in the bucket, shaped as the overview shows it.
+    #[schema(schema_with = series_value_schema)]
     pub value: serde_json::Value,
 }
 
-#[derive(Clone, Debug, Serialize)]
+/// A series point's value: a count, money, a ratio as a decimal string, or `null` (a ratio or
+/// an average without a denominator).
+fn series_value_schema() -> utoipa::openapi::schema::Schema {
+    use utoipa::PartialSchema;
+    use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, SchemaType, Type};
+    OneOfBuilder::new()
+        .item(ObjectBuilder::new().schema_type(SchemaType::Type(Type::Integer)))
+        .item(Money::schema())
+        .item(
+            ObjectBuilder::new()
+                .schema_type(SchemaType::Type(Type::String))
+                .pattern(Some(r"^-?[0-9]+(\.[0-9]+)?$")),
+        )
+        .item(ObjectBuilder::new().schema_type(SchemaType::Type(Type::Null)))
+        .build()
+        .into()
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct StoreSeries {
     pub metric: String,
     pub grain: Grain,
@@ -121,7 +141,7 @@ pub struct StoreSeries {
     pub fx_rates_used: Vec<RateUsed>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct BreakdownRow {
     /// The market, traffic source or device code, product id or category slug.
     pub key: String,
@@ -149,7 +169,7 @@ pub struct BreakdownRow {
     pub refund_rate: Option<Decimal>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct StoreBreakdown {
     pub scope: &'static str,
     pub seller_id: Option<String>,

@@ -57,7 +57,7 @@ pub struct ConsignmentLine {
 
 /// The two delivery terms used in parcel e-commerce (RULES.md §3): with DDP the seller collects
 /// duties and taxes at checkout; with DAP the consignee pays them to the carrier at the door.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Incoterm {
     #[serde(alias = "ddp")]
@@ -67,7 +67,7 @@ pub enum Incoterm {
 }
 
 /// Where a charge is paid.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Collection {
     AtCheckout,
@@ -76,7 +76,7 @@ pub enum Collection {
 
 /// One duty or tax amount, naming the rule version (or tariff entry) it came from and the base it
 /// was computed on.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
 pub struct ChargeLine {
     /// Rule id (`vat.de.standard`) or tariff entry id (`tariff.eu.6109`).
     pub rule: String,
@@ -85,13 +85,14 @@ pub struct ChargeLine {
     pub base: Money,
     /// Percent actually applied to `base` (None for flat amounts).
     #[serde(default, with = "rust_decimal::serde::str_option")]
+    #[schema(value_type = Option<String>)]
     pub rate: Option<Decimal>,
     pub amount: Money,
     pub collected: Collection,
 }
 
 /// A quote of duties and taxes, all in the destination currency.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
 pub struct LandedCost {
     pub currency: CurrencyCode,
     /// Transaction value of the goods, converted.
@@ -115,7 +116,7 @@ pub struct LandedCost {
 /// One consignment line taken out of a scheme or relief by a `goods_exclusion` rule: the stated
 /// reason for a border collection (excise goods outside IOSS) or a tariff duty (alcohol outside
 /// the EUR 150 duty relief).
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, utoipa::ToSchema)]
 pub struct ExcludedGoods {
     /// Index of the line in the consignment (0-based, like `lines[0]` in a request).
     pub line: usize,

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 use utoipa::openapi::RefOr;
-use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaType, Type};
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, SchemaType, Type};
 
 use super::{Money, MoneyError};
 use crate::currency::CurrencyCode;
@@ -112,6 +112,8 @@ impl utoipa::PartialSchema for Money {
                 <CurrencyCode as utoipa::PartialSchema>::schema(),
             )
             .required("currency")
+            // Read with `deny_unknown_fields`: a client is told so up front.
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
             .examples([serde_json::json!({"amount": "12.34", "currency": "EUR"})])
             .into()
     }

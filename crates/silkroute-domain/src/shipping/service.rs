@@ -107,7 +107,6 @@ pub struct CarrierService {
     pub ddp_capable: bool,
     /// What the carrier bills the consignee for clearing a DAP import on their behalf (the
     /// "advancement" or handling fee), on top of the duty and tax it advanced.
-    #[schema(value_type = Option<Object>)]
     pub clearance_fee: Option<Money>,
     pub tracking: TrackingScheme,
     pub origin_groups: Vec<OriginGroup>,

@@ -1,75 +1,37 @@
 //! Store analytics (seller-scoped; an admin sees the platform, or names a seller). Figures are
-//! defined in `docs/METRICS.md` and read from rollups.
+//! defined in `docs/METRICS.md` and read from rollups. Each endpoint reads its own query
+//! (`queries`): a parameter another view takes is refused here rather than ignored.
+
+mod queries;
 
 use axum::Json;
 use axum::extract::State;
-use serde::Deserialize;
 use silkroute_app::analytics::{
-    AnalyticsQuery, CustomerAnalysis, ForecastReport, ForecastRequest, IndustryCategories,
-    IndustryKeywords, ProductAnalysis, StoreBreakdown, StoreOverview, StoreSeries,
+    CustomerAnalysis, ForecastReport, ForecastRequest, IndustryCategories, IndustryKeywords,
+    ProductAnalysis, StoreBreakdown, StoreOverview, StoreSeries,
 };
-use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::extract::{ApiQuery, Caller};
+use crate::openapi::problems::{
+    Forbidden, Invalid, Malformed, NotFound, TooLarge, Unauthenticated,
+};
 use crate::problem::ApiResult;
 
-/// The period and scope every analytics endpoint takes, and each view's own settings.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct PeriodQuery {
-    /// First day, `YYYY-MM-DD`, in the store's time zone (default: 29 days before `to`).
-    pub from: Option<String>,
-    /// Last day, inclusive (default: today).
-    pub to: Option<String>,
-    /// Admin only (a seller may name only itself): whose store; without it, the platform.
-    #[serde(alias = "seller_id")]
-    pub seller: Option<String>,
-    /// Only this market (ISO 3166-1 alpha-2).
-    pub market: Option<String>,
-    /// Report money in this currency instead of the settlement currency (converted per day at
-    /// the ECB reference rate; the rates used are listed).
-    pub currency: Option<String>,
-    /// Time series: which KPI (`paid_amount`, `visitors`, …).
-    pub metric: Option<String>,
-    /// Time series: `day`, `week` or `month`.
-    pub grain: Option<String>,
-    /// Breakdown: `market`, `source` or `device`.
-    pub by: Option<String>,
-    /// Customers: the days ahead that CLV and expected purchases cover (default 90); forecast:
-    /// the days forecast (default 28).
-    pub horizon_days: Option<String>,
-    /// Forecast: one product instead of the best sellers.
-    pub product_id: Option<String>,
-    /// Forecast: supplier lead time in days (default 14).
-    pub lead_time_days: Option<String>,
-    /// Forecast: days between reorder reviews (default 7).
-    pub review_period_days: Option<String>,
-    /// Forecast: chance of not running out during a lead time (default 0.95).
-    pub service_level: Option<String>,
-}
-
-impl PeriodQuery {
-    fn analytics(&self) -> AnalyticsQuery {
-        AnalyticsQuery {
-            from: self.from.clone(),
-            to: self.to.clone(),
-            seller: self.seller.clone(),
-            market: self.market.clone(),
-            currency: self.currency.clone(),
-        }
-    }
-}
+pub use queries::{
+    BreakdownQuery, CustomersQuery, ForecastQuery, IndustryQuery, OverviewQuery, ProductsQuery,
+    SeriesQuery,
+};
 
 /// The store overview: every KPI for the period, the previous period's, and the change.
 #[utoipa::path(get, path = "/api/v1/analytics/store/overview", tag = "analytics",
-    params(PeriodQuery),
-    responses((status = 200, body = serde_json::Value), (status = 400, body = crate::problem::Problem),
-        (status = 404, body = crate::problem::Problem)))]
+    security(("bearer" = [])), params(OverviewQuery),
+    responses((status = 200, body = StoreOverview), Malformed, Unauthenticated, Forbidden, NotFound,
+        TooLarge, Invalid))]
 pub async fn store_overview(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiQuery(query): ApiQuery<PeriodQuery>,
+    ApiQuery(query): ApiQuery<OverviewQuery>,
 ) -> ApiResult<Json<StoreOverview>> {
     let resolved = state
         .app
@@ -80,12 +42,13 @@ pub async fn store_overview(
 
 /// One KPI by day, week or month, with the previous period's series for comparison.
 #[utoipa::path(get, path = "/api/v1/analytics/store/timeseries", tag = "analytics",
-    params(PeriodQuery),
-    responses((status = 200, body = serde_json::Value), (status = 400, body = crate::problem::Problem)))]
+    security(("bearer" = [])), params(SeriesQuery),
+    responses((status = 200, body = StoreSeries), Malformed, Unauthenticated, Forbidden, NotFound,
+        TooLarge, Invalid))]
 pub async fn store_timeseries(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiQuery(query): ApiQuery<PeriodQuery>,
+    ApiQuery(query): ApiQuery<SeriesQuery>,
 ) -> ApiResult<Json<StoreSeries>> {
     let resolved = state
         .app
@@ -101,12 +64,13 @@ pub async fn store_timeseries(
 
 /// The period's figures split by market, traffic source, device, product or category.
 #[utoipa::path(get, path = "/api/v1/analytics/store/breakdown", tag = "analytics",
-    params(PeriodQuery),
-    responses((status = 200, body = serde_json::Value), (status = 400, body = crate::problem::Problem)))]
+    security(("bearer" = [])), params(BreakdownQuery),
+    responses((status = 200, body = StoreBreakdown), Malformed, Unauthenticated, Forbidden, NotFound,
+        TooLarge, Invalid))]
 pub async fn store_breakdown(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiQuery(query): ApiQuery<PeriodQuery>,
+    ApiQuery(query): ApiQuery<BreakdownQuery>,
 ) -> ApiResult<Json<StoreBreakdown>> {
     let resolved = state
         .app
@@ -120,25 +84,16 @@ pub async fn store_breakdown(
     ))
 }
 
-fn days(field: &str, value: Option<&str>) -> ApiResult<Option<u32>> {
-    value
-        .map(|text| {
-            text.parse::<u32>().map_err(|_| {
-                crate::problem::ApiError::field(field, "must be a whole number of days")
-            })
-        })
-        .transpose()
-}
-
 /// Per product: views, carts, conversion, units, paid amount, refunds, margin, pace, stock
 /// cover, rank and a diagnosis.
 #[utoipa::path(get, path = "/api/v1/analytics/products", tag = "analytics",
-    params(PeriodQuery),
-    responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
+    security(("bearer" = [])), params(ProductsQuery),
+    responses((status = 200, body = ProductAnalysis), Malformed, Unauthenticated, Forbidden, NotFound,
+        TooLarge, Invalid))]
 pub async fn products(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiQuery(query): ApiQuery<PeriodQuery>,
+    ApiQuery(query): ApiQuery<ProductsQuery>,
 ) -> ApiResult<Json<ProductAnalysis>> {
     let resolved = state
         .app
@@ -149,35 +104,41 @@ pub async fn products(
 
 /// New and returning buyers, cohorts, RFM segments, BG/NBD and Gamma-Gamma lifetime value.
 #[utoipa::path(get, path = "/api/v1/analytics/customers", tag = "analytics",
-    params(PeriodQuery),
-    responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
+    security(("bearer" = [])), params(CustomersQuery),
+    responses((status = 200, body = CustomerAnalysis), Malformed, Unauthenticated, Forbidden, NotFound,
+        TooLarge, Invalid))]
 pub async fn customers(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiQuery(query): ApiQuery<PeriodQuery>,
+    ApiQuery(query): ApiQuery<CustomersQuery>,
 ) -> ApiResult<Json<CustomerAnalysis>> {
-    let horizon = days("horizon_days", query.horizon_days.as_deref())?;
     let resolved = state
         .app
         .resolve_analytics(&caller, &query.analytics())
         .await?;
-    Ok(Json(state.app.customer_analysis(&resolved, horizon).await?))
+    Ok(Json(
+        state
+            .app
+            .customer_analysis(&resolved, query.horizon_days)
+            .await?,
+    ))
 }
 
 /// Daily demand forecast per product with its band, backtest and replenishment plan.
 #[utoipa::path(get, path = "/api/v1/analytics/forecast", tag = "analytics",
-    params(PeriodQuery),
-    responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
+    security(("bearer" = [])), params(ForecastQuery),
+    responses((status = 200, body = ForecastReport), Malformed, Unauthenticated, Forbidden, NotFound,
+        TooLarge, Invalid))]
 pub async fn forecast(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiQuery(query): ApiQuery<PeriodQuery>,
+    ApiQuery(query): ApiQuery<ForecastQuery>,
 ) -> ApiResult<Json<ForecastReport>> {
     let request = ForecastRequest {
         product_id: query.product_id.clone(),
-        horizon_days: days("horizon_days", query.horizon_days.as_deref())?,
-        lead_time_days: days("lead_time_days", query.lead_time_days.as_deref())?,
-        review_period_days: days("review_period_days", query.review_period_days.as_deref())?,
+        horizon_days: query.horizon_days,
+        lead_time_days: query.lead_time_days,
+        review_period_days: query.review_period_days,
         service_level: query.service_level.clone(),
     };
     let resolved = state
@@ -191,12 +152,13 @@ pub async fn forecast(
 /// supply and trend across all sellers (any figure from fewer than five sellers suppressed), and
 /// the caller's percentile.
 #[utoipa::path(get, path = "/api/v1/analytics/industry/categories", tag = "analytics",
-    params(PeriodQuery),
-    responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
+    security(("bearer" = [])), params(IndustryQuery),
+    responses((status = 200, body = IndustryCategories), Malformed, Unauthenticated, Forbidden, NotFound,
+        TooLarge, Invalid))]
 pub async fn industry_categories(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiQuery(query): ApiQuery<PeriodQuery>,
+    ApiQuery(query): ApiQuery<IndustryQuery>,
 ) -> ApiResult<Json<IndustryCategories>> {
     let resolved = state
         .app
@@ -208,12 +170,13 @@ pub async fn industry_categories(
 /// Hot search keywords: volume, searchers, click-through, purchase rate, competition, top
 /// countries and growth.
 #[utoipa::path(get, path = "/api/v1/analytics/industry/keywords", tag = "analytics",
-    params(PeriodQuery),
-    responses((status = 200, body = serde_json::Value), (status = 422, body = crate::problem::Problem)))]
+    security(("bearer" = [])), params(IndustryQuery),
+    responses((status = 200, body = IndustryKeywords), Malformed, Unauthenticated, Forbidden, NotFound,
+        TooLarge, Invalid))]
 pub async fn industry_keywords(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiQuery(query): ApiQuery<PeriodQuery>,
+    ApiQuery(query): ApiQuery<IndustryQuery>,
 ) -> ApiResult<Json<IndustryKeywords>> {
     let resolved = state
         .app

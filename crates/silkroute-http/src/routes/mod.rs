@@ -14,7 +14,8 @@ pub mod stock;
 pub mod system;
 pub mod tokens;
 
-use serde::{Deserialize, Serialize};
+use chrono::NaiveDate;
+use serde::{Deserialize, Deserializer, Serialize};
 use silkroute_app::{Page, PageRequest};
 use utoipa::{IntoParams, ToSchema};
 
@@ -22,21 +23,27 @@ use crate::problem::{ApiError, ApiResult};
 
 /// `?limit=&cursor=` of every list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PageQuery {
-    /// 1–500, default 50.
-    pub limit: Option<String>,
+    /// Items per page, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
-pub fn page_request(limit: Option<&str>, cursor: Option<String>) -> ApiResult<PageRequest> {
+/// The query of an operation that takes no parameters: any parameter is a 400.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct NoQuery {}
+
+pub fn page_request(limit: Option<u32>, cursor: Option<String>) -> ApiResult<PageRequest> {
     let limit = match limit {
         None => 50,
-        Some(text) => match text.parse::<u32>() {
-            Ok(limit) if (1..=500).contains(&limit) => limit,
-            _ => return Err(ApiError::field("limit", "must be an integer from 1 to 500")),
-        },
+        Some(limit) if (1..=500).contains(&limit) => limit,
+        Some(_) => return Err(ApiError::field("limit", "must be an integer from 1 to 500")),
     };
     Ok(PageRequest {
         after: cursor.filter(|cursor| !cursor.is_empty()),
@@ -60,11 +67,21 @@ impl<T> From<Page<T>> for ListResponse<T> {
     }
 }
 
-pub fn parse_date(field: &str, value: Option<&str>) -> ApiResult<Option<chrono::NaiveDate>> {
-    value
-        .map(|text| {
-            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map_err(|_| ApiError::field(field, "must be a date written YYYY-MM-DD"))
-        })
-        .transpose()
+/// A day in a query, `YYYY-MM-DD`; anything else fails with that in the message. Document it
+/// with `#[param(value_type = Option<chrono::NaiveDate>)]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Day(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for Day {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Day, D::Error> {
+        let text = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        silkroute_domain::day::parse_day(&text)
+            .map(Day)
+            .ok_or_else(|| serde::de::Error::custom("must be a date written YYYY-MM-DD"))
+    }
+}
+
+/// The day of an optional `Day` parameter.
+pub fn day(value: Option<Day>) -> Option<NaiveDate> {
+    value.map(|Day(day)| day)
 }

@@ -1,7 +1,7 @@
 //! Orders: placed from a quote (one per seller), read by their buyer, their seller or an admin,
 //! and moved through their lifecycle by the side each action belongs to.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::Deserialize;
@@ -13,22 +13,35 @@ use silkroute_domain::order::{OrderAction, ReturnAction};
 use utoipa::IntoParams;
 
 use crate::AppState;
-use crate::extract::{ApiJson, ApiQuery, Caller, OptionalJson};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Caller, OptionalJson};
+use crate::openapi::headers::IdempotencyKey;
+use crate::openapi::problems::{
+    Conflict, Forbidden, Invalid, Malformed, NotFound, NotJson, PaymentDeclined, TooLarge,
+    Unauthenticated,
+};
 use crate::problem::{ApiError, ApiResult};
-use crate::routes::ListResponse;
+use crate::routes::{ListResponse, NoQuery};
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct OrdersQuery {
-    /// One of the order statuses (`paid`, `shipped`, …).
+    /// Only orders in this status.
+    #[param(value_type = Option<silkroute_domain::order::OrderStatus>, inline)]
     pub status: Option<String>,
-    /// Destination country (ISO 3166-1 alpha-2).
+    /// Only orders to this destination country (ISO 3166-1).
+    #[param(value_type = Option<silkroute_domain::country::CountryCode>)]
     pub market: Option<String>,
-    /// Created on or after (YYYY-MM-DD).
+    /// Created on or after this day (UTC).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub from: Option<String>,
-    /// Created before (YYYY-MM-DD).
+    /// Created before this day (UTC).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     pub to: Option<String>,
-    pub limit: Option<String>,
+    /// Items per page, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
@@ -36,12 +49,14 @@ pub struct OrdersQuery {
 /// order per seller written, all or nothing. Send an `Idempotency-Key`: a retry returns the
 /// first result. The orders stay `pending_payment` until the provider confirms the capture.
 #[utoipa::path(post, path = "/api/v1/orders", tag = "orders", request_body = OrderRequest,
-    responses((status = 201, body = Checkout), (status = 402, body = crate::problem::Problem),
-        (status = 409, body = crate::problem::Problem), (status = 422, body = crate::problem::Problem)))]
+    security(("bearer" = [])), params(IdempotencyKey, NoQuery),
+    responses((status = 201, body = Checkout), Malformed, Unauthenticated, PaymentDeclined,
+        Forbidden, NotFound, Conflict, TooLarge, NotJson, Invalid))]
 pub async fn place_order(
     State(state): State<AppState>,
     Caller(caller): Caller,
     idempotency: Option<Extension<IdempotencyContext>>,
+    _: ApiQuery<NoQuery>,
     ApiJson(request): ApiJson<OrderRequest>,
 ) -> ApiResult<(StatusCode, Json<Checkout>)> {
     let idempotency = idempotency.map(|Extension(context)| context);
@@ -50,23 +65,20 @@ pub async fn place_order(
 }
 
 /// Orders the caller may see: a buyer's own, a seller's own, or all (admin).
-#[utoipa::path(get, path = "/api/v1/orders", tag = "orders", params(OrdersQuery),
-    responses((status = 200, body = ListResponse<OrderRecord>)))]
+#[utoipa::path(get, path = "/api/v1/orders", tag = "orders", security(("bearer" = [])),
+    params(OrdersQuery),
+    responses((status = 200, body = ListResponse<OrderRecord>), Malformed, Unauthenticated,
+        TooLarge, Invalid))]
 pub async fn list_orders(
     State(state): State<AppState>,
     Caller(caller): Caller,
     ApiQuery(query): ApiQuery<OrdersQuery>,
 ) -> ApiResult<Json<ListResponse<OrderRecord>>> {
-    let limit = match query.limit.as_deref() {
-        Some(text) => Some(
-            text.parse::<u32>()
-                .ok()
-                .filter(|n| (1..=500).contains(n))
-                .ok_or_else(|| {
-                    ApiError::malformed_field("limit", "must be a whole number from 1 to 500")
-                })?,
-        ),
-        None => None,
+    let limit = match query.limit {
+        Some(limit) if !(1..=500).contains(&limit) => {
+            return Err(ApiError::field("limit", "must be an integer from 1 to 500"));
+        }
+        limit => limit,
     };
     let filter = OrderListQuery {
         status: query.status,
@@ -80,23 +92,29 @@ pub async fn list_orders(
 }
 
 /// One order with its payment, refunds and returns.
-#[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders", params(("id" = String, Path)),
-    responses((status = 200, body = OrderDetail), (status = 404, body = crate::problem::Problem)))]
+#[utoipa::path(get, path = "/api/v1/orders/{id}", tag = "orders", security(("bearer" = [])),
+    params(("id" = String, Path, description = "An order id, `ord_…`"), NoQuery),
+    responses((status = 200, body = OrderDetail), Malformed, Unauthenticated, NotFound, TooLarge,
+        Invalid))]
 pub async fn get_order(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
+    _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<OrderDetail>> {
     Ok(Json(state.app.get_order(&caller, &id).await?))
 }
 
 /// Every status change of an order: who, when, why.
-#[utoipa::path(get, path = "/api/v1/orders/{id}/events", tag = "orders", params(("id" = String, Path)),
-    responses((status = 200, body = Vec<OrderEvent>), (status = 404, body = crate::problem::Problem)))]
+#[utoipa::path(get, path = "/api/v1/orders/{id}/events", tag = "orders", security(("bearer" = [])),
+    params(("id" = String, Path, description = "An order id, `ord_…`"), NoQuery),
+    responses((status = 200, body = Vec<OrderEvent>), Malformed, Unauthenticated, NotFound,
+        TooLarge, Invalid))]
 pub async fn order_events(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
+    _: ApiQuery<NoQuery>,
 ) -> ApiResult<Json<Vec<OrderEvent>>> {
     Ok(Json(state.app.order_events(&caller, &id).await?))
 }
@@ -119,14 +137,16 @@ async fn act(
 macro_rules! order_action {
     ($name:ident, $path:literal, $action:expr, $doc:literal) => {
         #[doc = $doc]
-        #[utoipa::path(post, path = $path, tag = "orders", params(("id" = String, Path)),
-            request_body(content = Option<ActionRequest>),
-            responses((status = 200, body = OrderDetail), (status = 404, body = crate::problem::Problem),
-                (status = 409, body = crate::problem::Problem)))]
+        #[utoipa::path(post, path = $path, tag = "orders", security(("bearer" = [])),
+            params(("id" = String, Path, description = "An order id, `ord_…`"), IdempotencyKey, NoQuery),
+            request_body(content = Option<ActionRequest>, description = "Optional: why (`reason`)"),
+            responses((status = 200, body = OrderDetail), Malformed, Unauthenticated, Forbidden,
+                NotFound, Conflict, TooLarge, NotJson, Invalid))]
         pub async fn $name(
             State(state): State<AppState>,
             Caller(caller): Caller,
-            Path(id): Path<String>,
+            ApiPath(id): ApiPath<String>,
+            _: ApiQuery<NoQuery>,
             OptionalJson(request): OptionalJson<ActionRequest>,
         ) -> ApiResult<Json<OrderDetail>> {
             act(state, caller, id, $action, request).await
@@ -179,27 +199,32 @@ order_action!(
 
 /// Refund an order (seller or admin): all that is left (the order becomes `refunded`), or
 /// `amount` of it (the status stays). The provider refunds the buyer's payment.
-#[utoipa::path(post, path = "/api/v1/orders/{id}/refunds", tag = "orders", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/orders/{id}/refunds", tag = "orders", security(("bearer" = [])),
+    params(("id" = String, Path, description = "An order id, `ord_…`"), IdempotencyKey, NoQuery),
     request_body = RefundRequest,
-    responses((status = 200, body = OrderDetail), (status = 409, body = crate::problem::Problem),
-        (status = 422, body = crate::problem::Problem)))]
+    responses((status = 200, body = OrderDetail), Malformed, Unauthenticated, Forbidden, NotFound,
+        Conflict, TooLarge, NotJson, Invalid))]
 pub async fn refund_order(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
+    _: ApiQuery<NoQuery>,
     ApiJson(request): ApiJson<RefundRequest>,
 ) -> ApiResult<Json<OrderDetail>> {
     Ok(Json(state.app.refund_order(&caller, &id, request).await?))
 }
 
 /// Ask to return a delivered order (buyer): opens an RMA in `requested`.
-#[utoipa::path(post, path = "/api/v1/orders/{id}/returns", tag = "orders", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/api/v1/orders/{id}/returns", tag = "orders", security(("bearer" = [])),
+    params(("id" = String, Path, description = "An order id, `ord_…`"), IdempotencyKey, NoQuery),
     request_body = ReturnRequest,
-    responses((status = 201, body = OrderDetail), (status = 409, body = crate::problem::Problem)))]
+    responses((status = 201, body = OrderDetail), Malformed, Unauthenticated, Forbidden, NotFound,
+        Conflict, TooLarge, NotJson, Invalid))]
 pub async fn request_return(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
+    _: ApiQuery<NoQuery>,
     ApiJson(request): ApiJson<ReturnRequest>,
 ) -> ApiResult<(StatusCode, Json<OrderDetail>)> {
     let detail = state.app.request_return(&caller, &id, request).await?;
@@ -208,15 +233,18 @@ pub async fn request_return(
 
 /// Move a return on (seller): `approve`, `reject`, `receive` (restocks) or `refund` (refunds
 /// what is left; the order becomes `returned`).
-#[utoipa::path(post, path = "/api/v1/returns/{id}/{action}", tag = "orders",
-    params(("id" = String, Path), ("action" = String, Path, description = "approve, reject, receive or refund")),
-    request_body(content = Option<ActionRequest>),
-    responses((status = 200, body = OrderDetail), (status = 404, body = crate::problem::Problem),
-        (status = 409, body = crate::problem::Problem)))]
+#[utoipa::path(post, path = "/api/v1/returns/{id}/{action}", tag = "orders", security(("bearer" = [])),
+    params(("id" = String, Path, description = "A return id, `rma_…`"),
+        ("action" = inline(ReturnAction), Path, description = "What to do with the return"),
+        IdempotencyKey, NoQuery),
+    request_body(content = Option<ActionRequest>, description = "Optional: why (`reason`)"),
+    responses((status = 200, body = OrderDetail), Malformed, Unauthenticated, Forbidden, NotFound,
+        Conflict, TooLarge, NotJson, Invalid))]
 pub async fn return_action(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path((id, action)): Path<(String, String)>,
+    ApiPath((id, action)): ApiPath<(String, String)>,
+    _: ApiQuery<NoQuery>,
     OptionalJson(request): OptionalJson<ActionRequest>,
 ) -> ApiResult<Json<OrderDetail>> {
     let action =

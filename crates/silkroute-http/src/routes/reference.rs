@@ -2,7 +2,7 @@
 //! None of it needs a token: a storefront shows it to anonymous buyers.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use silkroute_domain::category::{Category, all_categories};
 use silkroute_domain::country::{Country, all_countries};
@@ -13,9 +13,10 @@ use silkroute_domain::market::MarketView;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
-use crate::extract::ApiQuery;
+use crate::extract::{ApiPath, ApiQuery};
+use crate::openapi::problems::{Invalid, Malformed, NotFound, TooLarge};
 use crate::problem::{ApiError, ApiResult};
-use crate::routes::{ListResponse, parse_date};
+use crate::routes::{Day, ListResponse, NoQuery, day};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CurrencyEntry {
@@ -36,8 +37,9 @@ pub struct CurrencyEntry {
 /// ISO 4217 currencies in force (178), with their minor units, then the retired codes the
 /// platform still reads history in (the kuna, the lev and the euro's other predecessors), each
 /// with the day it was retired.
-#[utoipa::path(get, path = "/api/v1/currencies", tag = "reference", responses((status = 200, body = ListResponse<CurrencyEntry>)))]
-pub async fn list_currencies() -> Json<ListResponse<CurrencyEntry>> {
+#[utoipa::path(get, path = "/api/v1/currencies", tag = "reference", security(()), params(NoQuery),
+    responses((status = 200, body = ListResponse<CurrencyEntry>), Malformed, TooLarge))]
+pub async fn list_currencies(_: ApiQuery<NoQuery>) -> Json<ListResponse<CurrencyEntry>> {
     let data = all_currencies()
         .iter()
         .chain(retired_currencies())
@@ -67,8 +69,9 @@ pub struct CountryEntry {
 }
 
 /// ISO 3166-1 countries (249).
-#[utoipa::path(get, path = "/api/v1/countries", tag = "reference", responses((status = 200, body = ListResponse<CountryEntry>)))]
-pub async fn list_countries() -> Json<ListResponse<CountryEntry>> {
+#[utoipa::path(get, path = "/api/v1/countries", tag = "reference", security(()), params(NoQuery),
+    responses((status = 200, body = ListResponse<CountryEntry>), Malformed, TooLarge))]
+pub async fn list_countries(_: ApiQuery<NoQuery>) -> Json<ListResponse<CountryEntry>> {
     let data = all_countries()
         .iter()
         .map(|country: &Country| CountryEntry {
@@ -86,8 +89,9 @@ pub async fn list_countries() -> Json<ListResponse<CountryEntry>> {
 }
 
 /// The platform's category taxonomy.
-#[utoipa::path(get, path = "/api/v1/categories", tag = "reference", responses((status = 200, body = ListResponse<Category>)))]
-pub async fn list_categories() -> Json<ListResponse<Category>> {
+#[utoipa::path(get, path = "/api/v1/categories", tag = "reference", security(()), params(NoQuery),
+    responses((status = 200, body = ListResponse<Category>), Malformed, TooLarge))]
+pub async fn list_categories(_: ApiQuery<NoQuery>) -> Json<ListResponse<Category>> {
     Json(ListResponse {
         data: all_categories().to_vec(),
         next_cursor: None,
@@ -95,20 +99,22 @@ pub async fn list_categories() -> Json<ListResponse<Category>> {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RatesQuery {
-    /// YYYY-MM-DD; the newest publication on or before it (default today).
-    pub date: Option<String>,
+    /// The newest publication on or before this day (default today).
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    pub date: Option<Day>,
 }
 
 /// ECB reference rates (units per EUR) of the newest publication day on or before `date`.
-#[utoipa::path(get, path = "/api/v1/fx/rates", tag = "fx", params(RatesQuery), responses((status = 200, body = ListResponse<PublishedRate>)))]
+#[utoipa::path(get, path = "/api/v1/fx/rates", tag = "fx", security(()), params(RatesQuery),
+    responses((status = 200, body = ListResponse<PublishedRate>), Malformed, TooLarge, Invalid))]
 pub async fn list_fx_rates(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<RatesQuery>,
 ) -> ApiResult<Json<ListResponse<PublishedRate>>> {
-    let date = parse_date("date", query.date.as_deref())?;
-    let data = state.app.fx_rates(date).await?;
+    let data = state.app.fx_rates(day(query.date)).await?;
     Ok(Json(ListResponse {
         data,
         next_cursor: None,
@@ -116,24 +122,37 @@ pub async fn list_fx_rates(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ConvertQuery {
-    /// Decimal amount in `from`, at most that currency's minor digits.
+    /// Decimal amount in `from`, at most that currency's minor digits (`100`, `12.34`).
+    #[param(
+        required = true,
+        pattern = r"^[+-]?[0-9]+(\.[0-9]+)?$",
+        example = "100.00"
+    )]
     pub amount: Option<String>,
+    /// The amount's currency (ISO 4217).
+    #[param(required = true, value_type = Option<silkroute_domain::currency::CurrencyCode>)]
     pub from: Option<String>,
+    /// The currency wanted (ISO 4217).
+    #[param(required = true, value_type = Option<silkroute_domain::currency::CurrencyCode>)]
     pub to: Option<String>,
-    /// YYYY-MM-DD (default today).
-    pub date: Option<String>,
-    /// `strict` or `last_published` (default).
-    pub mode: Option<String>,
+    /// The day whose rates apply (default today).
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    pub date: Option<Day>,
+    /// `strict`: only that day's rate; `last_published` (default): the newest on or before it.
+    #[param(inline)]
+    pub mode: Option<RateMode>,
     /// Spread against the customer in basis points (default 0 = ECB mid rate).
-    pub spread_bps: Option<String>,
+    #[param(minimum = 0, maximum = 1000)]
+    pub spread_bps: Option<u32>,
 }
 
 /// Convert money through EUR at the ECB reference rate; the answer carries the rate, its date and
 /// the mode.
-#[utoipa::path(get, path = "/api/v1/fx/convert", tag = "fx", params(ConvertQuery),
-    responses((status = 200, body = Conversion), (status = 422, body = crate::problem::Problem)))]
+#[utoipa::path(get, path = "/api/v1/fx/convert", tag = "fx", security(()), params(ConvertQuery),
+    responses((status = 200, body = Conversion), Malformed, TooLarge, Invalid))]
 pub async fn convert(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<ConvertQuery>,
@@ -154,52 +173,38 @@ pub async fn convert(
     if !missing.is_empty() {
         return Err(ApiError::invalid(missing));
     }
-    let date = parse_date("date", query.date.as_deref())?;
-    let mode = match query.mode.as_deref() {
-        None => None,
-        Some("strict") => Some(RateMode::Strict),
-        Some("last_published") => Some(RateMode::LastPublished),
-        Some(_) => return Err(ApiError::field("mode", "must be strict or last_published")),
-    };
-    let spread_bps = query
-        .spread_bps
-        .as_deref()
-        .map(|text| {
-            text.parse::<u32>().map_err(|_| {
-                ApiError::field("spread_bps", "must be a whole number of basis points")
-            })
-        })
-        .transpose()?;
     let conversion = state
         .app
         .convert(
             query.amount.as_deref().unwrap_or_default(),
             query.from.as_deref().unwrap_or_default(),
             query.to.as_deref().unwrap_or_default(),
-            date,
-            mode,
-            spread_bps,
+            day(query.date),
+            query.mode,
+            query.spread_bps,
         )
         .await?;
     Ok(Json(conversion))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MarketQuery {
-    /// YYYY-MM-DD: the rules in force that day (default today).
-    pub date: Option<String>,
+    /// The rules in force that day (default today).
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    pub date: Option<Day>,
 }
 
 /// Every destination market with its profile (curated or generic).
-#[utoipa::path(get, path = "/api/v1/markets", tag = "markets", params(MarketQuery),
-    responses((status = 200, body = ListResponse<silkroute_app_market::MarketSummary>)))]
+#[utoipa::path(get, path = "/api/v1/markets", tag = "markets", security(()), params(MarketQuery),
+    responses((status = 200, body = ListResponse<silkroute_app_market::MarketSummary>), Malformed,
+        TooLarge, Invalid))]
 pub async fn list_markets(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<MarketQuery>,
 ) -> ApiResult<Json<ListResponse<silkroute_app_market::MarketSummary>>> {
-    let date = parse_date("date", query.date.as_deref())?;
-    let data = state.app.markets(date).await?;
+    let data = state.app.markets(day(query.date)).await?;
     Ok(Json(ListResponse {
         data,
         next_cursor: None,
@@ -212,29 +217,32 @@ pub mod silkroute_app_market {
 }
 
 /// One market's tax, duty and de minimis rules in force on a date.
-#[utoipa::path(get, path = "/api/v1/markets/{country}", tag = "markets",
-    params(("country" = String, Path, description = "ISO 3166-1 alpha-2"), MarketQuery),
-    responses((status = 200, body = MarketView), (status = 404, body = crate::problem::Problem)))]
+#[utoipa::path(get, path = "/api/v1/markets/{country}", tag = "markets", security(()),
+    params(("country" = String, Path, description = "ISO 3166-1 alpha-2 (or alpha-3) code of the destination"), MarketQuery),
+    responses((status = 200, body = MarketView), Malformed, NotFound, TooLarge, Invalid))]
 pub async fn get_market(
     State(state): State<AppState>,
-    Path(country): Path<String>,
+    ApiPath(country): ApiPath<String>,
     ApiQuery(query): ApiQuery<MarketQuery>,
 ) -> ApiResult<Json<MarketView>> {
-    let date = parse_date("date", query.date.as_deref())?;
-    Ok(Json(state.app.market(&country, date).await?))
+    Ok(Json(state.app.market(&country, day(query.date)).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ValidateQuery {
-    /// gtin, sscc, s10, iso6346, awb, ioss, eu_vat
-    pub kind: Option<String>,
+    /// The identifier scheme.
+    #[param(required = true, inline)]
+    pub kind: Option<IdentifierKind>,
+    /// The identifier as printed (spaces and dashes as the scheme allows).
+    #[param(required = true, max_length = 64)]
     pub value: Option<String>,
 }
 
 /// Check an identifier (GTIN, SSCC, UPU S10, ISO 6346, air waybill, IOSS).
-#[utoipa::path(get, path = "/api/v1/identifiers/validate", tag = "reference", params(ValidateQuery),
-    responses((status = 200, body = Validation), (status = 422, body = crate::problem::Problem)))]
+#[utoipa::path(get, path = "/api/v1/identifiers/validate", tag = "reference", security(()), params(ValidateQuery),
+    responses((status = 200, body = Validation), Malformed, TooLarge, Invalid))]
 pub async fn validate_identifier(
     ApiQuery(query): ApiQuery<ValidateQuery>,
 ) -> ApiResult<Json<Validation>> {
@@ -245,14 +253,11 @@ pub async fn validate_identifier(
         .join(", ");
     let kind = query
         .kind
-        .as_deref()
         .ok_or_else(|| ApiError::field("kind", format!("is required: one of {kinds}")))?;
-    let kind = IdentifierKind::parse(kind)
-        .ok_or_else(|| ApiError::field("kind", format!("must be one of {kinds}")))?;
     let value = query
         .value
         .ok_or_else(|| ApiError::field("value", "is required"))?;
-    if value.len() > 64 {
+    if value.chars().count() > 64 {
         return Err(ApiError::field("value", "must be at most 64 characters"));
     }
     Ok(Json(validate(kind, &value)))

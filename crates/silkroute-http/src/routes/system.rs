@@ -6,16 +6,23 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
+use crate::openapi::problems::{NotFound, TooLarge, Unauthenticated};
 use crate::problem::{ApiError, ApiResult};
 
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, description = "alive")))]
+#[utoipa::path(get, path = "/healthz", tag = "system", security(()),
+    responses((status = 200, description = "alive", body = String, content_type = "text/plain", example = "ok"),
+        TooLarge))]
 pub async fn healthz() -> &'static str {
     "ok"
 }
 
 /// The database answers.
-#[utoipa::path(get, path = "/readyz", tag = "system", responses((status = 200, description = "ready"), (status = 503, description = "database unreachable")))]
+#[utoipa::path(get, path = "/readyz", tag = "system", security(()),
+    responses((status = 200, description = "ready", body = String, content_type = "text/plain", example = "ready"),
+        TooLarge,
+        (status = 503, description = "database unreachable", body = crate::problem::Problem,
+            content_type = "application/problem+json")))]
 pub async fn readyz(State(state): State<AppState>) -> ApiResult<&'static str> {
     state.app.ready().await.map_err(|_| {
         ApiError::new(
@@ -30,7 +37,9 @@ pub async fn readyz(State(state): State<AppState>) -> ApiResult<&'static str> {
 
 /// Prometheus text exposition. Operators may move it to a listener of its own (then this route
 /// is 404) or require a bearer token (`metrics_token`).
-#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, description = "Prometheus metrics", content_type = "text/plain"), (status = 401, description = "a metrics token is configured and the request lacks it", body = crate::problem::Problem, content_type = "application/problem+json"), (status = 404, description = "metrics are served on their own listener", body = crate::problem::Problem, content_type = "application/problem+json")))]
+#[utoipa::path(get, path = "/metrics", tag = "system", security(()),
+    responses((status = 200, description = "Prometheus metrics", body = String, content_type = "text/plain"),
+        Unauthenticated, NotFound, TooLarge))]
 pub async fn metrics(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if state.config.metrics.separate_listener {
         return route_not_found().await.into_response();

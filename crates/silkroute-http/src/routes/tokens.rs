@@ -1,6 +1,6 @@
 //! API tokens: admins issue and revoke them.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use serde::{Deserialize, Serialize};
@@ -8,9 +8,14 @@ use silkroute_app::Role;
 use utoipa::ToSchema;
 
 use crate::AppState;
-use crate::extract::{ApiJson, Caller};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, Caller};
 use crate::idempotency::SecretBearing;
+use crate::openapi::headers::IdempotencyKey;
+use crate::openapi::problems::{
+    Conflict, Forbidden, Invalid, Malformed, NotFound, NotJson, TooLarge, Unauthenticated,
+};
 use crate::problem::{ApiError, ApiResult};
+use crate::routes::NoQuery;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -35,10 +40,13 @@ pub struct TokenResponse {
 
 /// Issue a token (admin).
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = TokenRequest,
-    responses((status = 201, body = TokenResponse), (status = 422, body = crate::problem::Problem)))]
+    security(("bearer" = [])), params(IdempotencyKey, NoQuery),
+    responses((status = 201, body = TokenResponse), Malformed, Unauthenticated, Forbidden, NotFound,
+        Conflict, TooLarge, NotJson, Invalid))]
 pub async fn create_token(
     State(state): State<AppState>,
     Caller(caller): Caller,
+    _: ApiQuery<NoQuery>,
     ApiJson(request): ApiJson<TokenRequest>,
 ) -> ApiResult<(StatusCode, Extension<SecretBearing>, Json<TokenResponse>)> {
     caller.require_admin()?;
@@ -70,13 +78,15 @@ pub async fn create_token(
 }
 
 /// Revoke a token (admin).
-#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "auth",
-    params(("id" = String, Path, description = "token id")),
-    responses((status = 204), (status = 404, body = crate::problem::Problem)))]
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "auth", security(("bearer" = [])),
+    params(("id" = String, Path, description = "A token id, `tok_…`"), NoQuery),
+    responses((status = 204, description = "revoked"), Malformed, Unauthenticated, Forbidden,
+        NotFound, TooLarge, Invalid))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
+    _: ApiQuery<NoQuery>,
 ) -> ApiResult<StatusCode> {
     state.app.revoke_token(&caller, &id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -1,5 +1,5 @@
-//! `silkroute serve`: migrate, seed the demo on request, start the background jobs, and serve the
-//! API until Ctrl-C or SIGTERM, finishing the requests in flight.
+//! `silkroute serve`: migrate, seed the demo on request, pin prices to the demo's rate day or say
+//! how to bring stale rates up to date, start the background jobs, and serve the API until Ctrl-C or SIGTERM, finishing the requests in flight.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -11,7 +11,7 @@ use silkroute_http::{HttpConfig, MetricsAccess};
 
 use super::{app_error, open_app};
 use crate::cli::ServeArgs;
-use crate::config::Config;
+use crate::config::{self, Config};
 
 /// Card authorisations lapse after seven days and quotes after half an hour; a minute's delay in
 /// noticing either is harmless.
@@ -36,6 +36,9 @@ fn spawn_housekeeping(app: App) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             tick.tick().await;
+            if let Err(error) = app.follow_fx_changes().await {
+                tracing::warn!(%error, "checking for new FX rates failed");
+            }
             match app.expire_lapsed_authorizations().await {
                 Ok(0) => {}
                 Ok(count) => tracing::info!(count, "expired lapsed payment authorisations"),
@@ -48,6 +51,50 @@ fn spawn_housekeeping(app: App) {
             }
         }
     });
+}
+
+/// How to run a command against the database this server uses: `silkroute` with the same
+/// `--config`, and the database URL when it is not the default (its password hidden).
+fn command_prefix(config: &Config, config_file: Option<&Path>) -> String {
+    let mut command = String::from("silkroute");
+    if let Some(file) = config_file {
+        command.push_str(&format!(" --config {}", file.display()));
+    } else if config.database_url != config::DEFAULT_DATABASE_URL {
+        command.push_str(&format!(
+            " --database-url {}",
+            config::redact(&config.database_url)
+        ));
+    }
+    command
+}
+
+/// Pins prices to the stored demo day, or says what to run when the rates are too old to price
+/// today: without either, every catalog page and quote would answer 422 with no hint why.
+async fn report_fx_freshness(
+    app: &App,
+    config: &Config,
+    config_file: Option<&Path>,
+) -> anyhow::Result<()> {
+    app.load_pricing_pin().await.map_err(app_error)?;
+    let fx = app.fx_freshness().await.map_err(app_error)?;
+    let command = command_prefix(config, config_file);
+    let newest = fx
+        .newest
+        .map_or_else(|| "none".to_string(), |day| day.to_string());
+    if let Some(pinned) = fx.pinned {
+        eprintln!(
+            "note: prices use the ECB rates of {pinned}, the day this demo is pinned to; \
+             `{command} fx import` of the ECB's daily file brings today's rates and lifts the pin"
+        );
+    } else if fx.stale {
+        eprintln!(
+            "warning: the newest ECB rates are from {newest}, more than fx_max_gap_days ({}) \
+             ago: catalog prices and checkout quotes are refused until fresh rates are imported.",
+            fx.max_gap_days
+        );
+        eprintln!("run, offline, with the ECB's daily file:  {command} fx import eurofxref.csv");
+    }
+    Ok(())
 }
 
 /// Seeds the demo in a child process (`silkroute demo`): the generator's working memory (about
@@ -120,17 +167,9 @@ pub(super) async fn serve(
             .items
             .into_iter()
             .next();
-        let newest = app.fx_coverage().await.map_err(app_error)?.last_date;
-        let today = chrono::Utc::now().date_naive();
-        if let Some(newest) = newest
-            && (today - newest).num_days() > i64::from(config.fx_max_gap_days)
-        {
-            eprintln!(
-                "note: the newest FX rates are from {newest}; demo prices use that day's rates \
-                 (import the ECB daily file with `silkroute fx import` for today's)"
-            );
-            app.set_pricing_date(Some(newest));
-        }
+        // A database seeded before the pin was stored (or whose pin was lifted and whose rates
+        // went stale again) is pinned now, like a fresh demo.
+        app.pin_demo_pricing().await.map_err(app_error)?;
         println!("admin token:  {}", admin.token);
         if let Some(seller) = first_seller {
             let token = app
@@ -161,9 +200,11 @@ pub(super) async fn serve(
             );
         }
     }
+    report_fx_freshness(&app, config, config_file).await?;
     // After seeding: a refresh running beside the seeding child would roll up its history a
     // second time, in this process's memory.
     spawn_housekeeping(app.clone());
+
     println!("Silkroute listening on http://{address}");
     println!("try: curl 'http://{address}/api/v1/catalog?market=DE&limit=3'");
     let (router, metrics_router) = silkroute_http::routers(

@@ -8,6 +8,7 @@ mod api_checkout;
 mod api_concurrency;
 mod api_conventions;
 mod api_events;
+mod api_fx_freshness;
 mod api_insights;
 mod api_landed_cost;
 mod api_orders;

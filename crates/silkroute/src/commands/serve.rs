@@ -1,5 +1,6 @@
 //! `silkroute serve`: migrate, seed the demo on request, pin prices to the demo's rate day or say
-//! how to bring stale rates up to date, start the background jobs, and serve the API until Ctrl-C or SIGTERM, finishing the requests in flight.
+//! how to bring stale rates up to date, start the background jobs (the daily ECB sync when
+//! `fx_sync` is on), and serve the API until Ctrl-C or SIGTERM, finishing the requests in flight.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,9 +10,14 @@ use anyhow::Context;
 use silkroute_app::{App, Role};
 use silkroute_http::{HttpConfig, MetricsAccess};
 
+use super::fx::sync_from_ecb;
 use super::{app_error, open_app};
 use crate::cli::ServeArgs;
 use crate::config::{self, Config};
+
+/// After a failed sync, the next try: the ECB's site may be down for a while, and rates a few
+/// hours late are still within the gap limit.
+const FX_SYNC_RETRY: Duration = Duration::from_secs(3600);
 
 /// Card authorisations lapse after seven days and quotes after half an hour; a minute's delay in
 /// noticing either is harmless.
@@ -53,6 +59,45 @@ fn spawn_housekeeping(app: App) {
     });
 }
 
+/// The daily ECB sync (`fx_sync = true`): once at start, then every weekday after the ECB
+/// publishes; a failure is logged and retried within the hour. It runs beside the server and
+/// holds up no request: the fetch is on a blocking thread, the import one short transaction.
+fn spawn_fx_sync(app: App, daily_url: String, history_url: String) {
+    tokio::spawn(async move {
+        loop {
+            let now = chrono::Utc::now();
+            let next = match sync_from_ecb(&app, &daily_url, &history_url).await {
+                Ok(report) => {
+                    tracing::info!(
+                        new_days = ?report.new_days,
+                        newest = %report.newest,
+                        rates = report.rates,
+                        unpinned = ?report.unpinned,
+                        stale = report.stale,
+                        "fx sync imported the ECB rates"
+                    );
+                    if let Some(error) = report.unpin_error {
+                        tracing::warn!(%error, "fx sync could not lift the pinned pricing day");
+                    }
+                    silkroute_app::fx_freshness::next_sync_at(now)
+                }
+                Err(error) => {
+                    tracing::warn!(
+                        error = format!("{error:#}"),
+                        url = %daily_url,
+                        "fx sync failed, nothing imported; retrying within the hour"
+                    );
+                    let retry = now + chrono::Duration::from_std(FX_SYNC_RETRY).unwrap_or_default();
+                    retry.min(silkroute_app::fx_freshness::next_sync_at(now))
+                }
+            };
+            let wait = (next - chrono::Utc::now()).to_std().unwrap_or_default();
+            tracing::debug!(%next, "next fx sync");
+            tokio::time::sleep(wait).await;
+        }
+    });
+}
+
 /// How to run a command against the database this server uses: `silkroute` with the same
 /// `--config`, and the database URL when it is not the default (its password hidden).
 fn command_prefix(config: &Config, config_file: Option<&Path>) -> String {
@@ -84,7 +129,7 @@ async fn report_fx_freshness(
     if let Some(pinned) = fx.pinned {
         eprintln!(
             "note: prices use the ECB rates of {pinned}, the day this demo is pinned to; \
-             `{command} fx import` of the ECB's daily file brings today's rates and lifts the pin"
+             `{command} fx sync` brings today's rates and lifts the pin"
         );
     } else if fx.stale {
         eprintln!(
@@ -92,7 +137,15 @@ async fn report_fx_freshness(
              ago: catalog prices and checkout quotes are refused until fresh rates are imported.",
             fx.max_gap_days
         );
-        eprintln!("run, offline, with the ECB's daily file:  {command} fx import eurofxref.csv");
+        if config.fx_sync {
+            eprintln!("fx_sync is on: fetching them now (see the log).");
+        } else {
+            eprintln!(
+                "run:  {command} fx sync\n\
+                 or, offline, with the ECB's daily file:  {command} fx import eurofxref.csv\n\
+                 (set fx_sync = true in the config to fetch them every day)"
+            );
+        }
     }
     Ok(())
 }
@@ -204,7 +257,13 @@ pub(super) async fn serve(
     // After seeding: a refresh running beside the seeding child would roll up its history a
     // second time, in this process's memory.
     spawn_housekeeping(app.clone());
-
+    if config.fx_sync {
+        spawn_fx_sync(
+            app.clone(),
+            config.fx_daily_url.clone(),
+            config.fx_history_url.clone(),
+        );
+    }
     println!("Silkroute listening on http://{address}");
     println!("try: curl 'http://{address}/api/v1/catalog?market=DE&limit=3'");
     let (router, metrics_router) = silkroute_http::routers(

@@ -17,6 +17,7 @@ mod api_shipping;
 mod bench;
 mod cli;
 mod demo;
+mod fx_sync;
 mod readme;
 mod seller_center;
 mod serve;

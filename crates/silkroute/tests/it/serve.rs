@@ -190,10 +190,15 @@ fn a_demo_database_keeps_pricing_when_restarted_without_demo() {
     assert_eq!(ready["fx"]["pinned"], serde_json::Value::Null);
     let stderr = stop_server(server);
     let run = format!(
-        "silkroute --database-url sqlite://{} fx import eurofxref.csv",
+        "run:  silkroute --database-url sqlite://{} fx sync",
         bare.display()
     );
     assert_eq!(stderr.contains(&run), stale, "{stderr}");
+    assert_eq!(
+        stderr.contains("fx import eurofxref.csv"),
+        stale,
+        "{stderr}"
+    );
 
     remove_database_files(&path);
     remove_database_files(&bare);

@@ -229,8 +229,7 @@ impl App {
         };
         let products = self.store.list_products(&filter, page).await?;
         let date = self
-            .config
-            .pricing_date
+            .pricing_date()
             .unwrap_or_else(|| self.now().date_naive());
         let spread_bps = self.config.buyer_spread_bps;
         let policy = self.config.fx_policy(None, spread_bps);

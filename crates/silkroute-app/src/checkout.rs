@@ -331,7 +331,7 @@ impl App {
 
         let now = self.now();
         let today = now.date_naive();
-        let rate_date = self.config.pricing_date.unwrap_or(today);
+        let rate_date = self.pricing_date().unwrap_or(today);
         let rules = self.cached_rules().await?;
         let legs = self.cached_legs(rate_date).await?;
         let services = self.shipping_services(Some(today))?;

@@ -10,6 +10,7 @@ pub mod clock;
 pub mod demo;
 mod error;
 mod facts;
+pub mod fx_freshness;
 mod idempotency;
 mod landed_cost;
 mod order_actions;
@@ -35,6 +36,7 @@ pub use checkout::{DestinationInput, Quote, QuoteLineInput, QuoteRequest, Servic
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use error::AppError;
 pub use facts::{EventFact, ImportedFact, OrderFact, RefundFact};
+pub use fx_freshness::{EcbPublication, FxFreshness, FxSyncReport};
 pub use idempotency::IdempotencyContext;
 pub use landed_cost::LandedCostRequest;
 pub use order_actions::{ActionRequest, RefundRequest, ReturnRequest};
@@ -65,10 +67,6 @@ pub struct AppConfig {
     pub fx_max_gap_days: u32,
     /// Spread over the ECB mid rate on buyer-facing prices, in basis points.
     pub buyer_spread_bps: u32,
-    /// Pins buyer-facing prices to the rates of this day instead of today's — for a demo or an
-    /// offline install whose newest rates are older than the gap limit. Every price still shows
-    /// the rate date it used, so nothing is silently stale.
-    pub pricing_date: Option<chrono::NaiveDate>,
     /// The secret the built-in `test` payment provider signs its notifications with.
     pub test_payment_secret: String,
     /// Whether the `test` provider delivers its capture notifications by itself (as a PSP
@@ -91,7 +89,6 @@ impl Default for AppConfig {
             fx_mode: RateMode::LastPublished,
             fx_max_gap_days: 7,
             buyer_spread_bps: 150,
-            pricing_date: None,
             test_payment_secret: "whsec_silkroute_test".to_string(),
             deliver_payment_notifications: true,
             payment_fee_bps: 290,
@@ -125,6 +122,14 @@ pub struct App {
     /// This process among all that share the database: it holds leases (rollups, idempotency
     /// keys, payment tasks) under this name.
     instance: String,
+    /// The day buyer-facing prices are pinned to instead of today's — a demo or an offline
+    /// install whose newest rates are older than the gap limit (see `fx_freshness`). Shared by
+    /// every clone, so a sync lifting it reaches the router's. Every price still shows the rate
+    /// date it used, so nothing is silently stale.
+    pricing_pin: Arc<std::sync::RwLock<Option<chrono::NaiveDate>>>,
+    /// The newest rate day the last `follow_fx_changes` saw: a change means another process
+    /// imported rates, and the caches are forgotten.
+    newest_seen: Arc<std::sync::Mutex<Option<chrono::NaiveDate>>>,
     /// Whether analytics reads bring the rollups up to date first (a one-shot CLI, tests); a
     /// server leaves that to its refresh job, so that no read waits for a day's rebuild.
     analytics_reads_refresh: bool,
@@ -141,6 +146,8 @@ impl App {
             cache: Arc::new(checkout::ReferenceCache::default()),
             analytics_lock: Arc::new(tokio::sync::Mutex::new(None)),
             instance: format!("{}-{}", std::process::id(), ulid::Ulid::new()),
+            pricing_pin: Arc::new(std::sync::RwLock::new(None)),
+            newest_seen: Arc::new(std::sync::Mutex::new(None)),
             analytics_reads_refresh: true,
         }
     }
@@ -151,11 +158,6 @@ impl App {
 
     pub fn config(&self) -> &AppConfig {
         &self.config
-    }
-
-    /// Pins buyer-facing prices to a rate date (see [`AppConfig::pricing_date`]).
-    pub fn set_pricing_date(&mut self, date: Option<chrono::NaiveDate>) {
-        self.config.pricing_date = date;
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {

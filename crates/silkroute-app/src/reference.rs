@@ -59,6 +59,8 @@ pub struct FxImportReport {
     pub retired_currencies: Vec<String>,
     pub first_date: NaiveDate,
     pub last_date: NaiveDate,
+    /// The demo's pinned pricing day, lifted because the import brought fresh rates past it.
+    pub unpinned: Option<NaiveDate>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -103,6 +105,7 @@ impl App {
     }
 
     /// Imports an ECB CSV (history or daily file); `progress(done, total)` follows the writes.
+    /// Rates fresh enough to price today lift the demo's pin (see `fx_freshness`).
     pub async fn import_fx_csv(
         &self,
         text: &str,
@@ -122,6 +125,7 @@ impl App {
             progress(written, total);
         }
         self.cache.forget();
+        let unpinned = self.lift_pin_if_fresh().await?;
         let codes = |rates: &[PublishedRate]| {
             let mut codes: Vec<String> = rates
                 .iter()
@@ -138,6 +142,7 @@ impl App {
             retired_currencies: codes(&retired),
             first_date: sheet.first_date,
             last_date: sheet.last_date,
+            unpinned,
         })
     }
 

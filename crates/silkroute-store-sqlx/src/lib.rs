@@ -7,7 +7,7 @@
 //!
 //! One module per concept: `parties`, `catalog`, `auth` (tokens and idempotency keys), `stock`,
 //! `order_reads` and `order_changes` with `checkout` (the placement), `imports`, `facts`,
-//! `storefront`, `reference`, `analytics` with its `rollup_*` statements, and `store` (the
+//! `storefront`, `reference`, `settings`, `analytics` with its `rollup_*` statements, and `store` (the
 //! combined trait: migrations, health, counts).
 
 mod analytics;
@@ -33,6 +33,7 @@ mod rollup_reads;
 mod rollup_recency;
 mod rollup_streams;
 mod rollup_writes;
+mod settings;
 mod stock;
 mod store;
 mod storefront;

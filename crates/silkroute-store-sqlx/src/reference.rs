@@ -88,6 +88,25 @@ where
         })
     }
 
+    async fn newest_fx_date(&self) -> StoreResult<Option<NaiveDate>> {
+        sqlx::query_scalar("SELECT MAX(rate_date) FROM fx_rates")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend_error)
+    }
+
+    async fn fx_rate_dates(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<NaiveDate>> {
+        sqlx::query_scalar(
+            "SELECT DISTINCT rate_date FROM fx_rates WHERE rate_date >= $1 AND rate_date <= $2 \
+             ORDER BY rate_date",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(backend_error)
+    }
+
     async fn replace_market_rules(&self, rules: &[MarketRule]) -> StoreResult<u64> {
         let mut tx = self.pool.begin().await.map_err(backend_error)?;
         sqlx::query("DELETE FROM market_rules")

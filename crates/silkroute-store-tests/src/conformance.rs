@@ -103,6 +103,7 @@ pub fn product(n: u64, seller: &Seller, sku: &str) -> Product {
 pub async fn run(store: Arc<dyn Store>) {
     migrations_are_idempotent(&*store).await;
     fx_rates(&*store).await;
+    crate::settings_story::run(&*store).await;
     market_rules(&*store).await;
     parties(&*store).await;
     imported_history(&*store).await;
@@ -121,6 +122,7 @@ async fn migrations_are_idempotent(store: &dyn Store) {
 async fn fx_rates(store: &dyn Store) {
     let usd = CurrencyCode::USD;
     let jpy = CurrencyCode::JPY;
+    assert_eq!(store.newest_fx_date().await.expect("newest"), None);
     let rates = vec![
         PublishedRate {
             currency: usd,
@@ -177,6 +179,32 @@ async fn fx_rates(store: &dyn Store) {
     assert_eq!(coverage.currencies, 2);
     assert_eq!(coverage.first_date, Some(date("2024-03-14")));
     assert_eq!(coverage.last_date, Some(date("2024-03-15")));
+    assert_eq!(
+        store.newest_fx_date().await.expect("newest"),
+        Some(date("2024-03-15"))
+    );
+    // Each day once, whatever the number of currencies, and only those inside the range.
+    assert_eq!(
+        store
+            .fx_rate_dates(date("2024-03-01"), date("2024-03-31"))
+            .await
+            .expect("dates"),
+        [date("2024-03-14"), date("2024-03-15")]
+    );
+    assert_eq!(
+        store
+            .fx_rate_dates(date("2024-03-15"), date("2024-03-20"))
+            .await
+            .expect("dates"),
+        [date("2024-03-15")]
+    );
+    assert!(
+        store
+            .fx_rate_dates(date("2024-03-16"), date("2024-03-20"))
+            .await
+            .expect("dates")
+            .is_empty()
+    );
 }
 
 async fn market_rules(store: &dyn Store) {

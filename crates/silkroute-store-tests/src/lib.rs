@@ -4,6 +4,7 @@
 
 pub mod conformance;
 pub mod orders_story;
+pub mod settings_story;
 
 use std::sync::Arc;
 

@@ -67,9 +67,26 @@ pub trait ReferenceStore: Send + Sync {
     /// Every rate of the newest publication day on or before `date`.
     async fn fx_rates_published(&self, on_or_before: NaiveDate) -> StoreResult<Vec<PublishedRate>>;
     async fn fx_coverage(&self) -> StoreResult<FxCoverage>;
+    /// The newest day any rate was published for: what readiness and the stale-rate warning
+    /// compare with today (an index lookup, unlike `fx_coverage`'s counts).
+    async fn newest_fx_date(&self) -> StoreResult<Option<NaiveDate>>;
+    /// The distinct days with at least one stored rate between `from` and `to` inclusive, oldest
+    /// first: which days of a fetched publication are new.
+    async fn fx_rate_dates(&self, from: NaiveDate, to: NaiveDate) -> StoreResult<Vec<NaiveDate>>;
     /// Replaces the whole rule set in one transaction, so a market never sees half a file.
     async fn replace_market_rules(&self, rules: &[MarketRule]) -> StoreResult<u64>;
     async fn market_rules(&self) -> StoreResult<Vec<MarketRule>>;
+}
+
+/// Named settings kept with the data rather than in a config file (the demo's pinned pricing
+/// day): one text value per name, which the app parses.
+#[async_trait]
+pub trait SettingStore: Send + Sync {
+    async fn setting(&self, name: &str) -> StoreResult<Option<String>>;
+    /// Inserts or replaces the value.
+    async fn put_setting(&self, name: &str, value: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Removes the setting; false when there was none.
+    async fn delete_setting(&self, name: &str) -> StoreResult<bool>;
 }
 
 #[async_trait]
@@ -388,6 +405,7 @@ pub trait AnalyticsStore: Send + Sync {
 #[async_trait]
 pub trait Store:
     ReferenceStore
+    + SettingStore
     + PartyStore
     + CatalogStore
     + AuthStore

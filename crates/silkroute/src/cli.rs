@@ -188,8 +188,19 @@ pub enum ImportCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum FxCommand {
-    /// Import an ECB reference-rate CSV (eurofxref-hist.csv or the daily file).
+    /// Import an ECB reference-rate CSV (eurofxref-hist.csv, eurofxref-hist-90d.csv or the daily
+    /// eurofxref.csv).
     Import { file: PathBuf },
+    /// Fetch the ECB's daily file and 90-day history and import them in one transaction
+    /// (exit 1 when a fetch or a file fails, with nothing imported).
+    Sync {
+        /// The daily file (default: `fx_daily_url` in the config, the ECB's eurofxref.zip).
+        #[arg(long)]
+        daily_url: Option<String>,
+        /// The 90-day history (default: `fx_history_url`, the ECB's eurofxref-hist-90d.zip).
+        #[arg(long)]
+        history_url: Option<String>,
+    },
     /// Convert an amount, e.g. `fx convert 100 USD JPY --date 2024-03-15`.
     Convert {
         amount: String,

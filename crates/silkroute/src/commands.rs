@@ -69,7 +69,6 @@ fn app_config(config: &Config) -> AppConfig {
         fx_mode: RateMode::LastPublished,
         fx_max_gap_days: config.fx_max_gap_days,
         buyer_spread_bps: config.buyer_spread_bps,
-        pricing_date: None,
         test_payment_secret: config.test_payment_secret.clone(),
         deliver_payment_notifications: true,
         payment_fee_bps: config.payment_fee_bps,

@@ -15,6 +15,12 @@ pub struct Config {
     pub database_url: String,
     pub bind: SocketAddr,
     pub fx_max_gap_days: u32,
+    /// Whether `serve` fetches the ECB's rates at start and every weekday at 16:15 Frankfurt
+    /// time (`fx sync`).
+    pub fx_sync: bool,
+    /// Where `fx sync` fetches the daily file and the 90-day history (zipped or plain CSV).
+    pub fx_daily_url: String,
+    pub fx_history_url: String,
     pub buyer_spread_bps: u32,
     /// What the payment provider keeps of each payment (product margins), basis points.
     pub payment_fee_bps: u32,
@@ -46,6 +52,9 @@ impl Default for Config {
             database_url: DEFAULT_DATABASE_URL.to_string(),
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             fx_max_gap_days: 7,
+            fx_sync: false,
+            fx_daily_url: crate::ecb_fetch::ECB_DAILY_URL.to_string(),
+            fx_history_url: crate::ecb_fetch::ECB_HISTORY_URL.to_string(),
             buyer_spread_bps: 150,
             payment_fee_bps: 290,
             body_limit_bytes: 1024 * 1024,
@@ -100,6 +109,7 @@ impl std::fmt::Debug for Config {
             .field("database_url", &redact(&self.database_url))
             .field("bind", &self.bind)
             .field("fx_max_gap_days", &self.fx_max_gap_days)
+            .field("fx_sync", &self.fx_sync)
             .field("buyer_spread_bps", &self.buyer_spread_bps)
             .field("public_url", &self.public_url)
             .field("metrics_bind", &self.metrics_bind)
@@ -152,6 +162,14 @@ bind = "127.0.0.1:8080"
 
 # last_published FX mode: a rate older than this many days is an error, never a stale price.
 fx_max_gap_days = 7
+# Keep the ECB rates fresh: `serve` runs `silkroute fx sync` at start and every weekday at 16:15
+# Frankfurt time (the ECB publishes at about 16:00 CET), logging what it imported or why it
+# failed, without holding up any request. `fx sync` by hand works whatever this says.
+fx_sync = false
+# Where `fx sync` fetches the ECB's daily file and its 90-day history (zipped CSV as the ECB
+# publishes them, or plain CSV from a mirror).
+fx_daily_url = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref.zip"
+fx_history_url = "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist-90d.zip"
 # Spread over the ECB mid rate on buyer-facing catalog prices, in basis points.
 buyer_spread_bps = 150
 # What the payment provider keeps of each payment, in basis points: product margins deduct it.
@@ -187,3 +205,20 @@ idempotency_lease_seconds = 60
 # metrics_bind = "127.0.0.1:9090"
 # metrics_token = "a-long-random-string"
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `config example` shows each key with its default: the FX sync keys must not drift.
+    #[test]
+    fn the_example_shows_the_fx_defaults() {
+        let example: Config = toml::from_str(EXAMPLE).expect("the example parses");
+        let defaults = Config::default();
+        assert!(!example.fx_sync);
+        assert_eq!(example.fx_sync, defaults.fx_sync);
+        assert_eq!(example.fx_daily_url, defaults.fx_daily_url);
+        assert_eq!(example.fx_history_url, defaults.fx_history_url);
+        assert_eq!(example.fx_max_gap_days, defaults.fx_max_gap_days);
+    }
+}

@@ -7,6 +7,7 @@ mod bench;
 mod cli;
 mod commands;
 mod config;
+mod ecb_fetch;
 mod store;
 
 use std::process::ExitCode;

@@ -1,6 +1,8 @@
-//! Reading the ECB's `eurofxref-hist.csv`. The sheet is the platform's source of truth for rates,
-//! imported by an operator, so a malformed value must stop the import with its line and column
-//! rather than become a wrong price. Retired currencies the platform still knows (HRK, BGN and
+//! Reading the ECB's reference-rate CSVs as it publishes them: the history (`eurofxref-hist.csv`,
+//! also cut to 90 days in `eurofxref-hist-90d.csv`: `2026-10-30,1.1172,…,`) and the daily file
+//! (`eurofxref.csv`: `Date, USD, JPY, …` then `30 October 2026, 1.1172, …, `). The sheet is the
+//! platform's source of truth for rates, imported by an operator or fetched by `fx sync`, so a
+//! malformed value must stop the import with its line and column rather than become a wrong price. Retired currencies the platform still knows (HRK, BGN and
 //! the euro's other predecessors) are read up to the day before they were retired, because
 //! history is converted with them; codes it does not know (ROL, TRL) are skipped.
 
@@ -45,12 +47,45 @@ impl EcbSheet {
             .filter(|rate| rate.currency == currency)
     }
 
-    /// Number of distinct publication days in the sheet.
-    pub fn date_count(&self) -> usize {
+    /// One sheet from two publications fetched together (the daily file and the 90-day history).
+    /// Where both hold a currency's rate for a day, `self`'s is kept: pass the newer publication
+    /// as `self`. The ECB publishes the same figure in both, so this only matters for a
+    /// correction published in between.
+    pub fn merge(mut self, other: EcbSheet) -> EcbSheet {
+        let mut seen: std::collections::BTreeSet<(CurrencyCode, NaiveDate)> = self
+            .rates
+            .iter()
+            .map(|rate| (rate.currency, rate.date))
+            .collect();
+        for rate in other.rates {
+            if seen.insert((rate.currency, rate.date)) {
+                self.rates.push(rate);
+            }
+        }
+        self.rates
+            .sort_unstable_by_key(|rate| (rate.currency, rate.date));
+        for name in other.skipped_currencies {
+            if !self.skipped_currencies.contains(&name) {
+                self.skipped_currencies.push(name);
+            }
+        }
+        self.skipped_rates += other.skipped_rates;
+        self.first_date = self.first_date.min(other.first_date);
+        self.last_date = self.last_date.max(other.last_date);
+        self
+    }
+
+    /// The distinct publication days in the sheet, oldest first.
+    pub fn dates(&self) -> Vec<NaiveDate> {
         let mut dates: Vec<NaiveDate> = self.rates.iter().map(|rate| rate.date).collect();
         dates.sort_unstable();
         dates.dedup();
-        dates.len()
+        dates
+    }
+
+    /// Number of distinct publication days in the sheet.
+    pub fn date_count(&self) -> usize {
+        self.dates().len()
     }
 }
 
@@ -62,8 +97,9 @@ enum Column {
     Empty,
 }
 
-/// Parses the ECB history sheet. Accepts any column order, `N/A` or empty cells for "no rate",
-/// the trailing comma on every line, blank lines, CRLF and a byte-order mark.
+/// Parses an ECB sheet, history or daily. Accepts any column order, a space after each comma,
+/// `N/A` or empty cells for "no rate", the trailing comma on every line, blank lines, CRLF and a
+/// byte-order mark.
 pub fn parse_ecb_csv(text: &str) -> Result<EcbSheet, FxError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text
@@ -105,8 +141,12 @@ pub fn parse_ecb_csv(text: &str) -> Result<EcbSheet, FxError> {
             .position(|column| matches!(column, Column::Date))
             .and_then(|index| fields.get(index))
             .ok_or_else(|| error("Date", "missing".into()))?;
-        let date = NaiveDate::parse_from_str(date, "%Y-%m-%d")
-            .map_err(|_| error("Date", format!("'{date}' is not a YYYY-MM-DD date")))?;
+        let date = parse_sheet_date(date).ok_or_else(|| {
+            error(
+                "Date",
+                format!("'{date}' is not a date (YYYY-MM-DD, or 30 October 2026)"),
+            )
+        })?;
         if let Some(first_line) = seen_dates.insert(date, line) {
             return Err(error(
                 "Date",
@@ -208,6 +248,14 @@ fn read_header(line: usize, header: &str) -> Result<(Vec<Column>, Vec<String>), 
         });
     }
     Ok((columns, skipped))
+}
+
+/// The history writes ISO dates; the daily file writes the day, the English month name and the
+/// year (`30 October 2026`, `2 November 2026`).
+fn parse_sheet_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .or_else(|_| NaiveDate::parse_from_str(text, "%d %B %Y"))
+        .ok()
 }
 
 /// A row may lack only the empty columns at the end of the header (a line written without the
@@ -315,7 +363,7 @@ mod tests {
     )]
     #[case::bad_date(
         "Date,USD,\n\n2024-02-30,1.1,\n",
-        "ECB sheet line 3: column Date: '2024-02-30' is not a YYYY-MM-DD date"
+        "ECB sheet line 3: column Date: '2024-02-30' is not a date (YYYY-MM-DD, or 30 October 2026)"
     )]
     #[case::duplicate_date(
         "Date,USD,\n2024-03-15,1.1,\n2024-03-15,1.2,\n",
@@ -341,6 +389,100 @@ mod tests {
     #[case::empty("", "ECB sheet line 1: empty sheet: no header")]
     fn malformed_sheets_name_the_line_and_column(#[case] text: &str, #[case] message: &str) {
         assert_eq!(parse_ecb_csv(text).unwrap_err().to_string(), message);
+    }
+
+    /// The daily file as the ECB publishes it: a space after each comma, a trailing comma and
+    /// the date written out. (The sample is the shipped history's 2026-10-30 row in that layout.)
+    const DAILY: &str = include_str!("../../data/ecb/samples/eurofxref.csv");
+    /// The 90-day history as published: the history's columns, ISO dates, `N/A`.
+    const NINETY_DAYS: &str = include_str!("../../data/ecb/samples/eurofxref-hist-90d.csv");
+
+    #[test]
+    fn the_daily_file_as_published() {
+        assert!(DAILY.starts_with("Date, USD, JPY, CZK,"), "{DAILY}");
+        assert!(
+            DAILY.contains("\n30 October 2026, 1.1172, 175.68, "),
+            "{DAILY}"
+        );
+        let sheet = parse_ecb_csv(DAILY).unwrap();
+        assert_eq!(
+            (sheet.first_date, sheet.last_date),
+            (date("2026-10-30"), date("2026-10-30"))
+        );
+        assert_eq!(sheet.rates.len(), 29);
+        assert!(sheet.skipped_currencies.is_empty());
+        let yen = sheet
+            .latest_on_or_before(CurrencyCode::JPY, date("2026-10-30"))
+            .unwrap();
+        assert_eq!(yen.per_eur, dec!(175.68));
+        let rand = sheet
+            .latest_on_or_before(currency("ZAR"), date("2026-10-30"))
+            .unwrap();
+        assert_eq!(rand.per_eur, dec!(18.6455));
+    }
+
+    #[rstest]
+    #[case::written_out("30 October 2026", "2026-10-30")]
+    #[case::one_digit_day("2 November 2026", "2026-11-02")]
+    #[case::zero_padded_day("02 November 2026", "2026-11-02")]
+    #[case::iso("2026-11-02", "2026-11-02")]
+    fn both_date_spellings(#[case] text: &str, #[case] expected: &str) {
+        let sheet = parse_ecb_csv(&format!("Date, USD, \n{text}, 1.1, \n")).unwrap();
+        assert_eq!(sheet.last_date, date(expected));
+    }
+
+    #[rstest]
+    #[case::month_unknown("30 Brumaire 2026")]
+    #[case::no_such_day("31 November 2026")]
+    #[case::us_order("October 30 2026")]
+    fn a_misspelt_daily_date_names_its_line(#[case] text: &str) {
+        assert_eq!(
+            parse_ecb_csv(&format!("Date, USD, \n{text}, 1.1, \n"))
+                .unwrap_err()
+                .to_string(),
+            format!(
+                "ECB sheet line 2: column Date: '{text}' is not a date (YYYY-MM-DD, or 30 October 2026)"
+            )
+        );
+    }
+
+    #[test]
+    fn the_ninety_day_history_as_published() {
+        let sheet = parse_ecb_csv(NINETY_DAYS).unwrap();
+        assert_eq!(sheet.first_date, date("2026-08-03"));
+        assert_eq!(sheet.last_date, date("2026-10-30"));
+        assert_eq!(sheet.date_count(), 65);
+        assert_eq!(sheet.skipped_currencies, ["ROL", "TRL"]);
+        let usd = sheet
+            .latest_on_or_before(CurrencyCode::USD, date("2026-10-29"))
+            .unwrap();
+        assert_eq!(usd.per_eur, dec!(1.113));
+    }
+
+    #[test]
+    fn merging_the_daily_file_over_the_history_keeps_one_rate_per_day() {
+        let daily = parse_ecb_csv("Date, USD, JPY, \n2 November 2026, 1.12, 176, \n").unwrap();
+        let corrected = parse_ecb_csv("Date, USD, \n30 October 2026, 1.2, \n").unwrap();
+        let history = parse_ecb_csv(NINETY_DAYS).unwrap();
+        let history_rates = history.rates.len();
+        let merged = daily.merge(corrected).merge(history);
+        assert_eq!(merged.first_date, date("2026-08-03"));
+        assert_eq!(merged.last_date, date("2026-11-02"));
+        assert_eq!(merged.rates.len(), history_rates + 2);
+        assert_eq!(merged.date_count(), 66);
+        assert_eq!(merged.dates().last(), Some(&date("2026-11-02")));
+        // The newer publication's figure wins where both have one.
+        let usd = merged
+            .latest_on_or_before(CurrencyCode::USD, date("2026-10-31"))
+            .unwrap();
+        assert_eq!((usd.date, usd.per_eur), (date("2026-10-30"), dec!(1.2)));
+        assert_eq!(merged.skipped_currencies, ["ROL", "TRL"]);
+        assert!(
+            merged
+                .rates
+                .windows(2)
+                .all(|pair| (pair[0].currency, pair[0].date) < (pair[1].currency, pair[1].date))
+        );
     }
 
     #[test]

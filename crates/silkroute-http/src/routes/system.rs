@@ -1,9 +1,13 @@
 //! Liveness, readiness, metrics and the fallbacks for unknown routes.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
+use silkroute_app::FxFreshness;
+use utoipa::ToSchema;
 
 use crate::AppState;
 use crate::openapi::problems::{NotFound, TooLarge, Unauthenticated};
@@ -17,22 +21,36 @@ pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The database answers.
+/// What `/readyz` says when the database answers.
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// Always `ok` here: an unreachable database is a 503.
+    #[schema(example = "ok")]
+    pub database: &'static str,
+    pub fx: FxFreshness,
+}
+
+/// The database answers (else 503), and how fresh the ECB rates are. Stale rates do not make
+/// the instance unready: every other route still works, and another instance on the same
+/// database would have the same rates, so taking it out of the load balancer helps nobody.
+/// Alert on `fx.stale` with `fx.pinned` null instead (prices at today's rates are refused).
 #[utoipa::path(get, path = "/readyz", tag = "system", security(()),
-    responses((status = 200, description = "ready", body = String, content_type = "text/plain", example = "ready"),
+    responses((status = 200, description = "ready; `fx.stale` says whether the rates are older than `fx.max_gap_days`", body = Readiness),
         TooLarge,
         (status = 503, description = "database unreachable", body = crate::problem::Problem,
             content_type = "application/problem+json")))]
-pub async fn readyz(State(state): State<AppState>) -> ApiResult<&'static str> {
-    state.app.ready().await.map_err(|_| {
+pub async fn readyz(State(state): State<AppState>) -> ApiResult<Json<Readiness>> {
+    let not_ready = |_| {
         ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "not-ready",
             "Not ready",
             "the database is not reachable",
         )
-    })?;
-    Ok("ready")
+    };
+    state.app.ready().await.map_err(not_ready)?;
+    let fx = state.app.fx_freshness().await.map_err(not_ready)?;
+    Ok(Json(Readiness { database: "ok", fx }))
 }
 
 /// Prometheus text exposition. Operators may move it to a listener of its own (then this route

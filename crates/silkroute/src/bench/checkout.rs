@@ -121,7 +121,7 @@ async fn run(
     database: String,
     must_be_empty: bool,
 ) -> anyhow::Result<CheckoutReport> {
-    let mut app = App::new(
+    let app = App::new(
         store.clone(),
         Arc::new(SystemClock),
         options.app_config.clone(),

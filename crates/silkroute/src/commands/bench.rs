@@ -38,7 +38,7 @@ async fn bench_catalog(
     if requests == 0 || !(1..=500).contains(&page_size) {
         return Err(UsageError("--requests must be > 0 and --page-size 1–500".into()).into());
     }
-    let mut app = open_app(config).await?;
+    let app = open_app(config).await?;
     app.prepare().await.map_err(app_error)?;
     if app.row_counts().await.map_err(app_error)?.sellers == 0 {
         run_demo(

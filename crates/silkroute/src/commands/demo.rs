@@ -58,11 +58,14 @@ pub(super) async fn run_demo(app: &App, args: &DemoArgs, quiet: bool) -> anyhow:
         .map_err(app_error)?;
     let rollup_seconds = rollups_started.elapsed().as_secs_f64();
     bar.finish_and_clear();
+    // Stored with the demo, so that every later `serve` prices it (see `fx_freshness`).
+    let pinned = app.pin_demo_pricing().await.map_err(app_error)?;
     if quiet {
         println!(
             "{}",
             serde_json::json!({"marketplace": report, "orders": orders, "rollups": rollups,
-                "rollup_seconds": rollup_seconds, "seconds": started.elapsed().as_secs_f64()})
+                "rollup_seconds": rollup_seconds, "seconds": started.elapsed().as_secs_f64(),
+                "pricing_pinned_to": pinned})
         );
     } else {
         println!(
@@ -96,6 +99,12 @@ pub(super) async fn run_demo(app: &App, args: &DemoArgs, quiet: bool) -> anyhow:
             "demo: analytics rollups for {} scopes over {} days, {} rows ({rollup_seconds:.1} s)",
             rollups.scopes, rollups.days, rollups.rows
         );
+        if let Some(day) = pinned {
+            println!(
+                "demo: prices pinned to the ECB rates of {day}, the newest there are (older than \
+                 fx_max_gap_days); `silkroute fx sync` brings today's and lifts the pin"
+            );
+        }
     }
     Ok(())
 }

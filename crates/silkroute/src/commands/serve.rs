@@ -1,5 +1,6 @@
-//! `silkroute serve`: migrate, seed the demo on request, start the background jobs, and serve the
-//! API until Ctrl-C or SIGTERM, finishing the requests in flight.
+//! `silkroute serve`: migrate, seed the demo on request, pin prices to the demo's rate day or say
+//! how to bring stale rates up to date, start the background jobs (the daily ECB sync when
+//! `fx_sync` is on), and serve the API until Ctrl-C or SIGTERM, finishing the requests in flight.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,9 +10,14 @@ use anyhow::Context;
 use silkroute_app::{App, Role};
 use silkroute_http::{HttpConfig, MetricsAccess};
 
+use super::fx::sync_from_ecb;
 use super::{app_error, open_app};
 use crate::cli::ServeArgs;
-use crate::config::Config;
+use crate::config::{self, Config};
+
+/// After a failed sync, the next try: the ECB's site may be down for a while, and rates a few
+/// hours late are still within the gap limit.
+const FX_SYNC_RETRY: Duration = Duration::from_secs(3600);
 
 /// Card authorisations lapse after seven days and quotes after half an hour; a minute's delay in
 /// noticing either is harmless.
@@ -54,6 +60,9 @@ fn spawn_housekeeping(app: App) {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             tick.tick().await;
+            if let Err(error) = app.follow_fx_changes().await {
+                tracing::warn!(%error, "checking for new FX rates failed");
+            }
             match app.expire_lapsed_authorizations().await {
                 Ok(0) => {}
                 Ok(count) => tracing::info!(count, "expired lapsed payment authorisations"),
@@ -66,6 +75,97 @@ fn spawn_housekeeping(app: App) {
             }
         }
     });
+}
+
+/// The daily ECB sync (`fx_sync = true`): once at start, then every weekday after the ECB
+/// publishes; a failure is logged and retried within the hour. It runs beside the server and
+/// holds up no request: the fetch is on a blocking thread, the import one short transaction.
+fn spawn_fx_sync(app: App, daily_url: String, history_url: String) {
+    tokio::spawn(async move {
+        loop {
+            let now = chrono::Utc::now();
+            let next = match sync_from_ecb(&app, &daily_url, &history_url).await {
+                Ok(report) => {
+                    tracing::info!(
+                        new_days = ?report.new_days,
+                        newest = %report.newest,
+                        rates = report.rates,
+                        unpinned = ?report.unpinned,
+                        stale = report.stale,
+                        "fx sync imported the ECB rates"
+                    );
+                    if let Some(error) = report.unpin_error {
+                        tracing::warn!(%error, "fx sync could not lift the pinned pricing day");
+                    }
+                    silkroute_app::fx_freshness::next_sync_at(now)
+                }
+                Err(error) => {
+                    tracing::warn!(
+                        error = format!("{error:#}"),
+                        url = %daily_url,
+                        "fx sync failed, nothing imported; retrying within the hour"
+                    );
+                    let retry = now + chrono::Duration::from_std(FX_SYNC_RETRY).unwrap_or_default();
+                    retry.min(silkroute_app::fx_freshness::next_sync_at(now))
+                }
+            };
+            let wait = (next - chrono::Utc::now()).to_std().unwrap_or_default();
+            tracing::debug!(%next, "next fx sync");
+            tokio::time::sleep(wait).await;
+        }
+    });
+}
+
+/// How to run a command against the database this server uses: `silkroute` with the same
+/// `--config`, and the database URL when it is not the default (its password hidden).
+fn command_prefix(config: &Config, config_file: Option<&Path>) -> String {
+    let mut command = String::from("silkroute");
+    if let Some(file) = config_file {
+        command.push_str(&format!(" --config {}", file.display()));
+    } else if config.database_url != config::DEFAULT_DATABASE_URL {
+        command.push_str(&format!(
+            " --database-url {}",
+            config::redact(&config.database_url)
+        ));
+    }
+    command
+}
+
+/// Pins prices to the stored demo day, or says what to run when the rates are too old to price
+/// today: without either, every catalog page and quote would answer 422 with no hint why.
+async fn report_fx_freshness(
+    app: &App,
+    config: &Config,
+    config_file: Option<&Path>,
+) -> anyhow::Result<()> {
+    app.load_pricing_pin().await.map_err(app_error)?;
+    let fx = app.fx_freshness().await.map_err(app_error)?;
+    let command = command_prefix(config, config_file);
+    let newest = fx
+        .newest
+        .map_or_else(|| "none".to_string(), |day| day.to_string());
+    if let Some(pinned) = fx.pinned {
+        eprintln!(
+            "note: prices use the ECB rates of {pinned}, the day this demo is pinned to; \
+             `{command} fx sync` brings today's rates and lifts the pin"
+        );
+    } else if fx.stale {
+        eprintln!(
+            "warning: the newest ECB rates are from {newest}, more than fx_max_gap_days ({}) \
+             ago: catalog prices and checkout quotes are refused until fresh rates are imported.",
+            fx.max_gap_days
+        );
+        if config.fx_sync {
+            eprintln!("fx_sync is on: fetching them now (see the log).");
+        } else {
+            eprintln!(
+                "run:  {command} fx sync\n\
+                 or, offline, with the ECB's daily file:  {command} fx import eurofxref.csv\n\
+                 (set fx_sync = true in the config to fetch them every day)"
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Seeds the demo in a child process (`silkroute demo`): the generator's working memory (about
@@ -138,17 +238,9 @@ pub(super) async fn serve(
             .items
             .into_iter()
             .next();
-        let newest = app.fx_coverage().await.map_err(app_error)?.last_date;
-        let today = chrono::Utc::now().date_naive();
-        if let Some(newest) = newest
-            && (today - newest).num_days() > i64::from(config.fx_max_gap_days)
-        {
-            eprintln!(
-                "note: the newest FX rates are from {newest}; demo prices use that day's rates \
-                 (import the ECB daily file with `silkroute fx import` for today's)"
-            );
-            app.set_pricing_date(Some(newest));
-        }
+        // A database seeded before the pin was stored (or whose pin was lifted and whose rates
+        // went stale again) is pinned now, like a fresh demo.
+        app.pin_demo_pricing().await.map_err(app_error)?;
         println!("admin token:  {}", admin.token);
         if let Some(seller) = first_seller {
             let token = app
@@ -179,9 +271,17 @@ pub(super) async fn serve(
             );
         }
     }
+    report_fx_freshness(&app, config, config_file).await?;
     // After seeding: a refresh running beside the seeding child would roll up its history a
     // second time, in this process's memory.
     spawn_housekeeping(app.clone());
+    if config.fx_sync {
+        spawn_fx_sync(
+            app.clone(),
+            config.fx_daily_url.clone(),
+            config.fx_history_url.clone(),
+        );
+    }
     println!("Silkroute listening on http://{address}");
     println!("try: curl 'http://{address}/api/v1/catalog?market=DE&limit=3'");
     let (router, metrics_router) = silkroute_http::routers(

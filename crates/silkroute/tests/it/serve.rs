@@ -6,7 +6,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-fn http_get(address: &str, path: &str, token: Option<&str>) -> (u16, serde_json::Value) {
+pub(crate) fn http_get(address: &str, path: &str, token: Option<&str>) -> (u16, serde_json::Value) {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
@@ -98,5 +98,120 @@ fn serve_demo_answers_on_the_printed_url() {
     assert!(exit.success(), "graceful shutdown exits 0, got {exit:?}");
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+}
+
+/// Starts `silkroute serve` with `args` on the SQLite file and waits for its URL.
+pub(crate) fn start_server(path: &std::path::Path, args: &[&str]) -> (std::process::Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_silkroute"))
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(args)
+        .env(
+            "SILKROUTE_DATABASE_URL",
+            format!("sqlite://{}", path.display()),
+        )
+        .env("SILKROUTE_LOG", "warn")
+        .env_remove("SILKROUTE_CONFIG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let address = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.strip_prefix("Silkroute listening on http://")
+                .map(|url| url.trim().to_string())
+        })
+        .expect("printed URL");
+    // Keep reading: a closed pipe would fail the server's next line of output.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, address)
+}
+
+/// Stops the server with SIGTERM and returns what it wrote on stderr.
+pub(crate) fn stop_server(mut child: std::process::Child) -> String {
+    let terminated = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(terminated.success());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("stderr");
+    let exit = child.wait().expect("wait");
+    assert!(exit.success(), "graceful shutdown exits 0, got {exit:?}");
+    stderr
+}
+
+#[test]
+fn a_demo_database_keeps_pricing_when_restarted_without_demo() {
+    let path = std::env::temp_dir().join(format!("silkroute-restart-{}.db", ulid::Ulid::new()));
+    let today = chrono::Utc::now().date_naive();
+    let shipped_newest = chrono::NaiveDate::from_ymd_opt(2026, 10, 30).expect("date");
+    let stale = (today - shipped_newest).num_days() > 7;
+
+    let (demo, address) = start_server(&path, &["--demo", "--demo-orders", "200"]);
+    let (status, catalog) = http_get(&address, "/api/v1/catalog?market=US&limit=3", None);
+    assert_eq!(status, 200, "{catalog}");
+    stop_server(demo);
+
+    // The same file, plain `serve`: the demo's pinned day was stored with it.
+    let (plain, address) = start_server(&path, &[]);
+    let (status, catalog) = http_get(&address, "/api/v1/catalog?market=US&limit=3", None);
+    assert_eq!(status, 200, "{catalog}");
+    let (status, ready) = http_get(&address, "/readyz", None);
+    assert_eq!(status, 200, "{ready}");
+    assert_eq!(ready["fx"]["newest"], "2026-10-30");
+    assert_eq!(ready["fx"]["stale"], stale);
+    if stale {
+        assert_eq!(catalog["data"][0]["price"]["rate_date"], "2026-10-30");
+        assert_eq!(ready["fx"]["pinned"], "2026-10-30");
+    }
+    let stderr = stop_server(plain);
+    assert_eq!(
+        stderr.contains(
+            "note: prices use the ECB rates of 2026-10-30, the day this demo is pinned to"
+        ),
+        stale,
+        "{stderr}"
+    );
+
+    // A database without the demo's pin and with stale rates: serving says what to run.
+    let bare = std::env::temp_dir().join(format!("silkroute-bare-{}.db", ulid::Ulid::new()));
+    let (server, address) = start_server(&bare, &[]);
+    let (status, ready) = http_get(&address, "/readyz", None);
+    assert_eq!(status, 200, "{ready}");
+    assert_eq!(ready["fx"]["pinned"], serde_json::Value::Null);
+    let stderr = stop_server(server);
+    let run = format!(
+        "run:  silkroute --database-url sqlite://{} fx sync",
+        bare.display()
+    );
+    assert_eq!(stderr.contains(&run), stale, "{stderr}");
+    assert_eq!(
+        stderr.contains("fx import eurofxref.csv"),
+        stale,
+        "{stderr}"
+    );
+
+    remove_database_files(&path);
+    remove_database_files(&bare);
+}
+
+/// Removes a test's SQLite file and its WAL companions (absent ones are fine).
+pub(crate) fn remove_database_files(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{}{suffix}", path.display());
+        if let Err(error) = std::fs::remove_file(&file)
+            && error.kind() != std::io::ErrorKind::NotFound
+        {
+            eprintln!("cannot remove {file}: {error}");
+        }
     }
 }

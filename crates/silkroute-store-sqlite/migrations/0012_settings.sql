@@ -1,0 +1,9 @@
+-- Settings that belong to the data rather than to a config file, one text value per name: the
+-- first is the day demo prices are pinned to (`pricing_date`, issue 14), so that a database
+-- seeded by `serve --demo` keeps pricing after a restart with plain `serve`.
+
+CREATE TABLE settings (
+    name        TEXT PRIMARY KEY,
+    value       TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+) WITHOUT ROWID;

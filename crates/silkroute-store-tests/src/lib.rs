@@ -3,6 +3,7 @@
 //! (`CI=true`) its absence is a failure, not a skip.
 
 pub mod conformance;
+pub mod durable_requests_story;
 pub mod orders_story;
 pub mod settings_story;
 

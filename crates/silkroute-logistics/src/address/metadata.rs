@@ -390,8 +390,7 @@ fn states_of(entry: &RawEntry) -> Vec<StateRules> {
         .enumerate()
         .map(|(index, key)| StateRules {
             key: key.to_owned(),
-            // A name equal to the key says nothing more (Brazil's keys are its names' codes,
-            // but Korea's `제주` is both).
+            // A name equal to the key says nothing a form could show besides the key.
             name: at(&names, index).filter(|name| name != key),
             latin_name: at(&latin_names, index),
             iso_code: at(&iso_codes, index),

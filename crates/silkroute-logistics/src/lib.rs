@@ -1,0 +1,6 @@
+//! Silkroute's logistics context: where goods are, where they go and what travels with them —
+//! addresses, warehouse allocation, shipments, labels and customs documents as data. Pure like
+//! the domain it builds on: no I/O, no clock (time is passed in); PDF and barcode rendering are
+//! adapters elsewhere.
+
+pub mod address;

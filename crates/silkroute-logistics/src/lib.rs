@@ -2,3 +2,5 @@
 //! addresses, warehouse allocation, shipments, labels and customs documents as data. Pure like
 //! the domain it builds on: no I/O, no clock (time is passed in); PDF and barcode rendering are
 //! adapters elsewhere.
+
+pub mod allocation;

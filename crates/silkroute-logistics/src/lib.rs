@@ -4,3 +4,4 @@
 //! adapters elsewhere.
 
 pub mod allocation;
+pub mod parcel;

@@ -5,3 +5,4 @@
 
 pub mod allocation;
 pub mod parcel;
+pub mod tracking_number;

@@ -5,4 +5,5 @@
 
 pub mod allocation;
 pub mod parcel;
+pub mod sdr;
 pub mod tracking_number;

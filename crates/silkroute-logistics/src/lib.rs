@@ -5,5 +5,6 @@
 
 pub mod allocation;
 pub mod parcel;
+pub mod postal_declaration;
 pub mod sdr;
 pub mod tracking_number;

@@ -4,6 +4,7 @@
 //! adapters elsewhere.
 
 pub mod allocation;
+pub mod customs_mode;
 pub mod parcel;
 pub mod postal_declaration;
 pub mod sdr;

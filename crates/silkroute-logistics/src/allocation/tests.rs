@@ -1,3 +1,7 @@
+//! The allocation rule on small hand-made warehouses whose answer can be checked by eye, and
+//! its invariants (stock never overdrawn, lines complete, input order irrelevant, domestic stock
+//! first) on generated ones.
+
 use std::collections::BTreeMap;
 
 use proptest::prelude::*;

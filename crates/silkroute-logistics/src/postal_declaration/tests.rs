@@ -1,3 +1,6 @@
+//! The CN 22 / CN 23 choice at the 300 SDR limit (on the ECB rates of RULES.md §11's check),
+//! and the declaration and invoice builders refusing totals that do not add up.
+
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use rstest::rstest;

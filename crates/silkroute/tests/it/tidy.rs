@@ -43,7 +43,11 @@ fn architecture_invariant_domain_does_no_io() {
         "rand",
         "tracing",
     ];
-    for crate_name in ["silkroute-domain", "silkroute-analytics"] {
+    for crate_name in [
+        "silkroute-domain",
+        "silkroute-analytics",
+        "silkroute-logistics",
+    ] {
         for dependency in manifest_dependencies(crate_name) {
             assert!(
                 !forbidden.contains(&dependency.as_str()),

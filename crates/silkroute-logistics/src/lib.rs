@@ -4,3 +4,9 @@
 //! adapters elsewhere.
 
 pub mod address;
+pub mod allocation;
+pub mod customs_mode;
+pub mod parcel;
+pub mod postal_declaration;
+pub mod sdr;
+pub mod tracking_number;

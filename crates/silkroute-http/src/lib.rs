@@ -12,6 +12,7 @@ mod metrics;
 mod openapi;
 mod problem;
 mod rate_limit;
+mod request_timeout;
 mod routes;
 mod seller_center;
 
@@ -20,14 +21,13 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, Request, StatusCode};
+use axum::http::{HeaderName, Request};
 use axum::middleware;
 use silkroute_app::App;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use openapi::openapi_document;
@@ -132,10 +132,7 @@ pub fn routers(app: App, config: HttpConfig) -> (Router, Router) {
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit::limit_beacon))
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            config.request_timeout,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), request_timeout::limit_time))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             let id = request

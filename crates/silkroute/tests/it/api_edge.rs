@@ -8,7 +8,7 @@ use axum::http::Request;
 use http_body_util::{BodyExt, Full};
 use serde_json::json;
 
-use crate::support::{TestApp, assert_problem, shirt};
+use crate::support::{TestApp, assert_problem, send_to, shirt};
 
 /// The test router's body limit (see `support`), and a body just past it.
 const LIMIT: usize = 64 * 1024;
@@ -328,6 +328,38 @@ async fn numbers_and_days_at_the_ends_of_their_types_are_refused_not_overflowed(
                 .await,
             422,
             Some("from"),
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_request_past_its_deadline_is_a_503_problem_with_retry_after() {
+    for app in TestApp::all().await {
+        let backend = app.backend();
+        let (router, _) = app.routers_with(silkroute_http::HttpConfig {
+            request_timeout: std::time::Duration::from_millis(200),
+            ..silkroute_http::HttpConfig::default()
+        });
+        // A client that starts a body and never finishes it holds the request open.
+        let stalled = futures_util::stream::pending::<Result<Bytes, std::io::Error>>();
+        let request = Request::builder()
+            .method("POST")
+            .uri("/api/v1/landed-cost")
+            .header("content-type", "application/json")
+            .body(Body::from_stream(stalled))
+            .expect("request");
+        let started = std::time::Instant::now();
+        let reply = send_to(&router, request).await;
+        assert_problem(&reply, 503, None);
+        assert_eq!(
+            reply.body["type"], "https://silkroute.dev/problems/timeout",
+            "{backend}"
+        );
+        assert_eq!(reply.headers["retry-after"], "1", "{backend}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{backend}"
         );
         app.finish().await;
     }

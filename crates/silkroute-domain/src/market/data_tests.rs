@@ -539,6 +539,7 @@ fn a_dated_currency_alone_does_not_make_a_market_curated() {
 #[case::ioss_excludes_excise("DE", "exclusion.eu.ioss_excise", &["22", "24"], true)]
 #[case::relief_excludes_perfume("FR", "exclusion.eu.duty_relief", &["22", "24", "3303"], false)]
 #[case::voec_excludes_excise("NO", "exclusion.no.voec_excise", &["22", "24"], true)]
+#[case::gb_135_excludes_excise("GB", "exclusion.gb.low_value_excise", &["22", "24"], true)]
 fn exclusions_are_dated_data_per_scheme(
     #[case] code: &str,
     #[case] id: &str,

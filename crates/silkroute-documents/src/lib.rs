@@ -1,0 +1,15 @@
+//! Silkroute's document adapter: turns the logistics context's data — a label's addresses and
+//! S10 number, a CN 22 / CN 23, a commercial invoice — into PDFs that print and scan. It is an
+//! adapter (DESIGN.md §2): the pure crates decide what a document says; this crate only decides
+//! where it goes on the page, and owns the PDF, font and barcode dependencies that come with it.
+
+#![forbid(unsafe_code)]
+
+pub mod barcode;
+mod font;
+mod format;
+pub mod label;
+mod page;
+pub mod sample;
+
+pub use label::{Label, label_pdf};

@@ -19,6 +19,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         folder.join("label.pdf"),
         silkroute_documents::label_pdf(&order.label),
     )?;
+    std::fs::write(
+        folder.join("cn23.pdf"),
+        silkroute_documents::cn23_pdf(&order.cn23),
+    )?;
+    std::fs::write(
+        folder.join("commercial_invoice.pdf"),
+        silkroute_documents::commercial_invoice_pdf(&order.invoice),
+    )?;
     println!("wrote {}", folder.display());
     Ok(())
 }

@@ -6,10 +6,16 @@
 #![forbid(unsafe_code)]
 
 pub mod barcode;
+pub mod bench;
+pub mod cn23;
+pub mod commercial_invoice;
+mod flow;
 mod font;
 mod format;
 pub mod label;
 mod page;
 pub mod sample;
 
+pub use cn23::cn23_pdf;
+pub use commercial_invoice::commercial_invoice_pdf;
 pub use label::{Label, label_pdf};

@@ -47,10 +47,6 @@ impl Document {
         self.height_mm
     }
 
-    pub fn page_count(&self) -> usize {
-        self.pages.len()
-    }
-
     pub fn new_page(&mut self) {
         self.pages.push(Content::new());
     }

@@ -26,7 +26,7 @@ use crate::label::Label;
 /// The documents of one CN → DE order.
 #[derive(Clone, Debug)]
 pub struct SampleOrder {
-    /// Two T-shirts, EUR 47.49: a CN 22 on the label.
+    /// Two T-shirts, EUR 47.50: a CN 22 on the label.
     pub label: Label,
     /// The T-shirts and a down jacket, EUR 849.49 (≈ 695 SDR): a CN 23.
     pub cn23: PostalDeclaration,
@@ -80,17 +80,17 @@ pub fn cn_to_de_order(tracking_number: S10Number) -> Result<SampleOrder, SampleE
         description: "Men's T-shirt, knitted cotton".into(),
         quantity: 2,
         net_weight_g: 300,
-        value: eur(4_749),
+        value: eur(4_750),
         hs_code: Some(hs_t_shirt.clone()),
         origin_country: Some(cn),
     };
-    let small_packet = valuation.to_sdr(eur(4_749), None).map_err(fail)?;
+    let small_packet = valuation.to_sdr(eur(4_750), None).map_err(fail)?;
     let cn22 = PostalDeclarationBuilder::new(
         choose_form(PostalItemKind::LetterPost, &small_packet, false),
         ContentCategory::SaleOfGoods,
     )
     .item(t_shirts.clone())
-    .totals(380, eur(4_749))
+    .totals(380, eur(4_750))
     .item_id(tracking_number.clone())
     .signature(signature.clone())
     .build()
@@ -149,7 +149,7 @@ pub fn cn_to_de_order(tracking_number: S10Number) -> Result<SampleOrder, SampleE
         description: "Men's down jacket, polyamide shell, duck down filling".into(),
         quantity: 1,
         net_weight_g: 950,
-        value: eur(80_200),
+        value: eur(80_199),
         hs_code: Some(hs_jacket.clone()),
         origin_country: Some(cn),
     };
@@ -194,8 +194,8 @@ pub fn cn_to_de_order(tracking_number: S10Number) -> Result<SampleOrder, SampleE
         origin_country: cn,
         quantity: 2,
         unit: QuantityUnit::Piece,
-        unit_value: eur(2_400),
-        line_total: eur(4_800),
+        unit_value: eur(2_375),
+        line_total: eur(4_750),
         net_weight_g: 300,
         gross_weight_g: 340,
     })
@@ -206,8 +206,8 @@ pub fn cn_to_de_order(tracking_number: S10Number) -> Result<SampleOrder, SampleE
         origin_country: cn,
         quantity: 1,
         unit: QuantityUnit::Piece,
-        unit_value: eur(80_149),
-        line_total: eur(80_149),
+        unit_value: eur(80_199),
+        line_total: eur(80_199),
         net_weight_g: 950,
         gross_weight_g: 1_100,
     })

@@ -40,10 +40,8 @@ fn have_all(tools: &[&str]) -> bool {
 
 /// A fresh folder for one test's files.
 fn scratch(test: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "silkroute-documents-{}-{test}",
-        std::process::id()
-    ));
+    let dir =
+        std::env::temp_dir().join(format!("silkroute-documents-{}-{test}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -133,7 +131,10 @@ fn the_label_barcode_decodes_to_the_tracking_number_at_150_dpi() {
         "2024-03-15",
         "Li Wei",
     ] {
-        assert!(text.contains(expected), "{expected:?} missing from the label:\n{text}");
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from the label:\n{text}"
+        );
     }
 }
 
@@ -170,7 +171,10 @@ fn the_invoice_shows_hs_codes_totals_incoterm_and_the_ioss_number() {
         "GERMANY",
         "1 × box",
     ] {
-        assert!(text.contains(expected), "{expected:?} missing from the invoice:\n{text}");
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from the invoice:\n{text}"
+        );
     }
 }
 
@@ -205,7 +209,10 @@ fn a_consignment_above_300_sdr_gets_a_cn23() {
         "Sale of goods",
         "Li Wei",
     ] {
-        assert!(text.contains(expected), "{expected:?} missing from the CN 23:\n{text}");
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from the CN 23:\n{text}"
+        );
     }
     // The label of a CN 23 item announces the form instead of printing a CN 22.
     let mut label = order.label.clone();
@@ -232,7 +239,10 @@ fn a_long_invoice_continues_on_more_pages() {
     )
     .exporter(order.invoice.exporter.clone())
     .importer(order.invoice.importer.clone())
-    .route(order.invoice.export_country, order.invoice.destination_country)
+    .route(
+        order.invoice.export_country,
+        order.invoice.destination_country,
+    )
     .reason(order.invoice.reason)
     .incoterm(order.invoice.incoterm, "Berlin")
     .packages(order.invoice.packages[0].clone())

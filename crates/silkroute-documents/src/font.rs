@@ -107,8 +107,13 @@ impl UsedGlyphs {
         let face = typeface(self.weight);
         let mut bytes = Vec::with_capacity(text.len() * 2);
         for character in text.chars() {
-            let new_id = self.remapper.remap(face.glyph(character));
-            self.characters.entry(new_id).or_insert(character);
+            let glyph = face.glyph(character);
+            let new_id = self.remapper.remap(glyph);
+            // Every missing character shares glyph 0, so it maps back to no one character:
+            // copying it yields nothing rather than the wrong text.
+            if glyph != 0 {
+                self.characters.entry(new_id).or_insert(character);
+            }
             bytes.extend_from_slice(&new_id.to_be_bytes());
         }
         bytes

@@ -4,9 +4,11 @@
 //! fit on a label; the label then says one is attached, and [`crate::cn23_pdf`] prints it.
 //!
 //! Addresses are printed in their country's Latin layout (`Script::Latin`, the metadata's
-//! `lfmt`): the embedded Noto Sans has no CJK glyphs (a CJK face would add ~10 MB), and a label
-//! that crosses a border is read by sorters abroad, which is why UPU S42 asks for Latin script
-//! on international items anyway.
+//! `lfmt`): the embedded Noto Sans has no CJK glyphs (a CJK face would add ~10 MB to the binary),
+//! and a label that crosses a border is read by sorters abroad, which is why UPU S42 asks for
+//! Latin script on international items anyway. Text typed in Han, kana or Hangul still prints,
+//! as the font's missing-glyph box, so a ship-from address for cross-border labels must be kept
+//! in Latin script; a domestic CJK label needs a CJK face first.
 
 use silkroute_logistics::address::{CountryLine, Script, ValidAddress, format_lines};
 use silkroute_logistics::postal_declaration::{DeclarationForm, PostalDeclaration};

@@ -13,8 +13,10 @@ use silkroute_domain::country::CountryCode;
 use silkroute_domain::currency::CurrencyCode;
 use silkroute_domain::hs::HsCode;
 use silkroute_domain::money::Money;
+use silkroute_logistics::address::{PostalAddress, validate};
 use silkroute_logistics::postal_declaration::{
-    CommercialInvoiceBuilder, DeclarationForm, FormReason, InvoiceLine, QuantityUnit,
+    CommercialInvoiceBuilder, ContentCategory, DeclarationForm, FormReason, InvoiceLine,
+    PostalDeclarationBuilder, PostalItemKind, QuantityUnit, choose_form,
 };
 use silkroute_logistics::tracking_number::{S10Number, S10Range};
 
@@ -283,4 +285,74 @@ fn rendering_is_deterministic_and_small() {
     // Subset fonts: a label is a few tens of kilobytes, not the 400 KB of two full faces.
     assert!(label.len() < 40_000, "{} bytes", label.len());
     assert!(commercial_invoice_pdf(&order.invoice).len() < 40_000);
+}
+
+#[test]
+fn a_cn22_with_more_items_than_the_label_holds_sums_the_rest() {
+    if !have_all(&["pdftotext"]) {
+        return;
+    }
+    let order = order();
+    let cn22 = order.label.declaration.clone().unwrap();
+    let item = cn22.items[0].clone();
+    let mut builder = PostalDeclarationBuilder::new(
+        choose_form(PostalItemKind::LetterPost, &cn22.contents, false),
+        ContentCategory::Gift,
+    )
+    .signature(cn22.signature.clone())
+    .totals(
+        2_000,
+        Money::from_minor(6 * item.value.minor(), CurrencyCode::EUR),
+    );
+    for _ in 0..6 {
+        builder = builder.item(item.clone());
+    }
+    let mut label = order.label.clone();
+    label.declaration = Some(builder.build().unwrap());
+    let dir = scratch("many-items");
+    let pdf = dir.join("label.pdf");
+    std::fs::write(&pdf, label_pdf(&label)).unwrap();
+    let text = pdf_text(&pdf);
+    // Three rows shown, the other three summed: 3 × 0.300 kg.
+    assert!(text.contains("3 more items, see invoice"), "{text}");
+    assert!(text.contains("0.900 kg"), "{text}");
+    assert!(text.contains("285.00 EUR"), "{text}");
+}
+
+#[test]
+fn a_domestic_label_with_a_cjk_address_renders_without_a_declaration() {
+    let china = CountryCode::parse("CN").unwrap();
+    let address = |recipient: &str, street: &str| {
+        validate(&PostalAddress {
+            recipient: recipient.into(),
+            organisation: None,
+            street_lines: vec![street.into()],
+            dependent_locality: None,
+            city: Some("广州市".into()),
+            state: Some("广东省".into()),
+            postal_code: Some("510620".into()),
+            sorting_code: None,
+            country: china,
+            phone: None,
+            email: None,
+        })
+        .unwrap()
+    };
+    let mut label = order().label;
+    label.ship_from = address("李伟", "天河路385号");
+    label.ship_to = address("王芳", "体育西路1号");
+    label.declaration = None;
+    let pdf = label_pdf(&label);
+    assert!(pdf.starts_with(b"%PDF-"));
+    if !have_all(&["pdftoppm", "zbarimg", "pdftotext"]) {
+        return;
+    }
+    let dir = scratch("domestic");
+    let path = dir.join("label.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    assert_eq!(decode_barcodes(&path), vec!["RR471100008CN".to_owned()]);
+    let text = pdf_text(&path);
+    assert!(!text.contains("CUSTOMS DECLARATION"), "{text}");
+    // A domestic item's address has no country line.
+    assert!(!text.contains("CHINA"), "{text}");
 }

@@ -40,10 +40,12 @@ fn have_all(tools: &[&str]) -> bool {
     tools.iter().all(|tool| have(tool))
 }
 
-/// A fresh folder for one test's files.
+/// A fresh folder for one test's files, under the target directory (`CARGO_TARGET_TMPDIR`), where
+/// they stay for a look after the run.
 fn scratch(test: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("silkroute-documents-{}-{test}", std::process::id()));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("silkroute-documents")
+        .join(test);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

@@ -250,6 +250,16 @@ pub enum BenchCommand {
     /// storage limit, then the stock audit. Uses a temporary SQLite file unless --database-url
     /// names PostgreSQL (a fresh schema, dropped afterwards) or an empty SQLite database.
     Checkout(BenchCheckoutArgs),
+    /// Shipping labels, CN 23s and commercial invoices rendered per second (a CN seller's
+    /// parcel to a DE buyer, each document a real PDF), on one thread and on --threads.
+    Documents {
+        /// How long each measurement runs.
+        #[arg(long, default_value_t = 5.0)]
+        seconds: f64,
+        /// Render threads for the second measurement (default: every core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
     /// Store analytics at scale: seeds the demo up to --order-lines order lines when the
     /// database has no sellers, then times a full rollup rebuild, the facts export, and the
     /// store overview (seller, platform, 365 days) and time series latency (p50/p95/p99).

@@ -5,7 +5,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use silkroute_app::AppConfig;
+use silkroute_domain::country::CountryCode;
 use silkroute_http::HttpConfig;
+use silkroute_logistics::tracking_number::S10Range;
 
 use super::{UsageError, app_config, app_error, open_app, run_demo};
 use crate::cli::{BenchAnalyticsArgs, BenchCheckoutArgs, BenchCommand, DemoArgs};
@@ -25,7 +27,52 @@ pub(super) async fn bench(
         } => bench_catalog(config, requests, page_size, &market, json).await,
         BenchCommand::Checkout(args) => bench_checkout(config, database_url, args, json).await,
         BenchCommand::Analytics(args) => bench_analytics(config, args, json).await,
+        BenchCommand::Documents { seconds, threads } => bench_documents(seconds, threads, json),
     }
+}
+
+/// Renders the sample order's label, CN 23 and invoice in turn, first on one thread, then on
+/// `threads` (every core by default): rendering shares nothing, so the second figure is what a
+/// server printing labels for many parcels at once reaches.
+fn bench_documents(seconds: f64, threads: Option<usize>, json: bool) -> anyhow::Result<ExitCode> {
+    if !(seconds.is_finite() && (0.1..=3600.0).contains(&seconds)) || threads == Some(0) {
+        return Err(
+            UsageError("--seconds must be 0.1–3600 and --threads at least 1".into()).into(),
+        );
+    }
+    let threads =
+        threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from));
+    let mut range = S10Range::new("RR", CountryCode::parse("CN")?, 12_345_670, 12_345_699)?;
+    let order = silkroute_documents::sample::cn_to_de_order(range.issue()?)?;
+    let mut runs = Vec::new();
+    for threads in [1, threads] {
+        let rate = silkroute_documents::bench::render_rate(
+            &order,
+            Duration::from_secs_f64(seconds),
+            threads,
+        );
+        runs.push(serde_json::json!({
+            "threads": rate.threads,
+            "documents": rate.documents,
+            "seconds": rate.elapsed.as_secs_f64(),
+            "documents_per_second": rate.per_second(),
+            "mean_document_bytes": rate.mean_document_bytes(),
+        }));
+        if !json {
+            println!(
+                "documents  {} thread(s): {} in {:.2} s = {:.0} documents/s (label 100x150 mm, CN 23, commercial invoice in turn; {} bytes each on average)",
+                rate.threads,
+                rate.documents,
+                rate.elapsed.as_secs_f64(),
+                rate.per_second(),
+                rate.mean_document_bytes(),
+            );
+        }
+    }
+    if json {
+        println!("{}", serde_json::json!({ "documents": runs }));
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn bench_catalog(

@@ -153,3 +153,44 @@ fn bench_analytics_seeds_rebuilds_exports_and_times_the_overview() {
         );
     }
 }
+
+/// `bench documents` is how the label rendering target (100 documents/s) is checked: a short run
+/// through the real binary must render real documents on one thread and on two.
+#[test]
+fn bench_documents_renders_on_one_and_on_several_threads() {
+    let output = Command::new(env!("CARGO_BIN_EXE_silkroute"))
+        .args([
+            "--json",
+            "bench",
+            "documents",
+            "--seconds",
+            "0.3",
+            "--threads",
+            "2",
+        ])
+        .env_remove("SILKROUTE_CONFIG")
+        .output()
+        .expect("run silkroute");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let runs = report["documents"].as_array().expect("runs");
+    assert_eq!(runs.len(), 2, "{report}");
+    for (run, threads) in runs.iter().zip([1, 2]) {
+        assert_eq!(run["threads"], threads, "{report}");
+        // Whole triples: a label, a CN 23 and an invoice each time round.
+        let documents = run["documents"].as_u64().expect("documents");
+        assert!(documents >= 3 && documents % 3 == 0, "{report}");
+        assert!(run["documents_per_second"].as_f64().expect("rate") > 0.0);
+        assert!(run["mean_document_bytes"].as_u64().expect("bytes") > 1_000);
+    }
+    let refused = Command::new(env!("CARGO_BIN_EXE_silkroute"))
+        .args(["bench", "documents", "--threads", "0"])
+        .env_remove("SILKROUTE_CONFIG")
+        .output()
+        .expect("run silkroute");
+    assert_eq!(refused.status.code(), Some(2));
+}

@@ -77,7 +77,7 @@ where
         };
         let stored = address_record(&row)?;
         tx.commit().await.map_err(backend_error)?;
-        Ok(AddressInsert::Inserted(stored))
+        Ok(AddressInsert::Inserted(Box::new(stored)))
     }
 
     async fn get_address(

@@ -53,7 +53,7 @@ async fn defaults(store: &dyn Store, buyer_id: &BuyerId) -> Vec<AddressId> {
 
 fn inserted(outcome: AddressInsert) -> AddressRecord {
     match outcome {
-        AddressInsert::Inserted(record) => record,
+        AddressInsert::Inserted(record) => *record,
         AddressInsert::LimitReached { limit } => panic!("limit {limit} reached"),
     }
 }

@@ -27,7 +27,7 @@ pub struct AddressRecord {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AddressInsert {
     /// Stored as given, except that a buyer's first address is the default whatever was asked.
-    Inserted(AddressRecord),
+    Inserted(Box<AddressRecord>),
     /// The buyer already has `limit` addresses; nothing was written.
     LimitReached { limit: u32 },
 }

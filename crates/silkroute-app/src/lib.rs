@@ -2,6 +2,7 @@
 //! owns the clock and the store handle, checks who may do what, and leaves every trade rule to the
 //! domain crate.
 
+pub mod addresses;
 pub mod analytics;
 pub mod auth;
 mod catalog;
@@ -30,6 +31,7 @@ use std::sync::Arc;
 use silkroute_domain::fx::{FxPolicy, RateMode};
 use silkroute_store::Store;
 
+pub use addresses::{AddressInput, BuyerAddress, CheckedAddress, address_format, check_address};
 pub use auth::{Principal, Role};
 pub use catalog::{CatalogEntry, CatalogPrice, ProductListQuery};
 pub use checkout::{DestinationInput, Quote, QuoteLineInput, QuoteRequest, ServiceChoice};

@@ -82,6 +82,7 @@ prefixed_id!(RefundId, "ref", "refund");
 prefixed_id!(ReturnId, "rma", "return");
 prefixed_id!(WarehouseId, "whs", "warehouse");
 prefixed_id!(OrderEventId, "oev", "order event");
+prefixed_id!(AddressId, "adr", "buyer address");
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{value}' is not a {expected} id (expected {prefix}_ followed by a 26-character ULID)")]

@@ -15,15 +15,15 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::routes::{
-    analytics, catalog, checkout, events, landed_cost, orders, parties, payments, reference,
-    shipping, stock, system, tokens,
+    addresses, analytics, catalog, checkout, events, landed_cost, orders, parties, payments,
+    reference, shipping, stock, system, tokens,
 };
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Silkroute API",
-        description = "Cross-border marketplace: catalog, markets, FX, identifiers, landed cost, checkout, orders, payments, stock, analytics. Errors are RFC 9457 `application/problem+json`; conventions in docs/API-DESIGN.md.",
+        description = "Cross-border marketplace: catalog, markets, FX, identifiers, landed cost, checkout, buyers' address books, orders, payments, stock, analytics. Errors are RFC 9457 `application/problem+json`; conventions in docs/API-DESIGN.md.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     servers((url = "/", description = "this server")),
@@ -80,6 +80,16 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(parties::get_seller))
         .routes(routes!(parties::create_buyer, parties::list_buyers))
         .routes(routes!(parties::get_buyer))
+        .routes(routes!(
+            addresses::create_address,
+            addresses::list_addresses
+        ))
+        .routes(routes!(
+            addresses::get_address,
+            addresses::update_address,
+            addresses::delete_address
+        ))
+        .routes(routes!(addresses::get_address_format))
         .routes(routes!(catalog::create_product, catalog::list_products))
         .routes(routes!(catalog::get_product, catalog::update_product))
         .routes(routes!(catalog::catalog))

@@ -5,11 +5,12 @@
 //! placeholders, `RETURNING`, `ON CONFLICT`); both backends select the same column names, so one
 //! generic decoder per record serves both.
 //!
-//! One module per concept: `parties`, `catalog`, `auth` (tokens and idempotency keys), `stock`,
+//! One module per concept: `parties`, `addresses` (the buyers' address book), `catalog`, `auth` (tokens and idempotency keys), `stock`,
 //! `order_reads` and `order_changes` with `checkout` (the placement), `imports`, `facts`,
 //! `storefront`, `reference`, `settings`, `analytics` with its `rollup_*` statements, and `store` (the
 //! combined trait: migrations, health, counts).
 
+mod addresses;
 mod analytics;
 mod auth;
 mod backend;

@@ -102,6 +102,7 @@ pub async fn run(store: Arc<dyn Store>) {
     crate::settings_story::run(&*store).await;
     market_rules(&*store).await;
     parties(&*store).await;
+    crate::addresses_story::run(&*store).await;
     imported_history(&*store).await;
     catalog(&*store).await;
     tokens(&*store).await;

@@ -2,6 +2,7 @@
 //! always runs; PostgreSQL runs when `SILKROUTE_TEST_POSTGRES_URL` is set, and under CI
 //! (`CI=true`) its absence is a failure, not a skip.
 
+pub mod addresses_story;
 pub mod conformance;
 pub mod durable_requests_story;
 pub mod orders_story;

@@ -6,6 +6,7 @@
 //! [`StoreError::Conflict`] (the app turns it into a 409 or a field error), anything else is
 //! [`StoreError::Backend`] with its cause kept for the logs, never for the client.
 
+mod addresses;
 pub mod analytics;
 mod error;
 mod facts;
@@ -30,6 +31,7 @@ use silkroute_domain::order_history::ImportedOrder;
 use silkroute_domain::party::{Buyer, Seller};
 use silkroute_domain::storefront::StorefrontEvent;
 
+pub use addresses::{AddressInsert, AddressRecord, AddressStore};
 pub use analytics::{
     BuyerDay, CategoryCounts, ChangedEvent, ChangedOrder, EVENT_STREAM, FactSpan, KeywordCounts,
     ORDER_STREAM, OrderCounts, ProductDay, ProductSums, RollupCounts, RollupGroup, RollupMoney,
@@ -407,6 +409,7 @@ pub trait Store:
     ReferenceStore
     + SettingStore
     + PartyStore
+    + AddressStore
     + CatalogStore
     + AuthStore
     + IdempotencyStore

@@ -65,6 +65,11 @@ pub enum Command {
     },
     /// Check an identifier: gtin, sscc, s10, iso6346, awb, ioss, eu_vat.
     Validate { kind: String, value: String },
+    /// Postal addresses.
+    Address {
+        #[command(subcommand)]
+        command: AddressCommand,
+    },
     /// API tokens.
     Token {
         #[command(subcommand)]
@@ -212,6 +217,45 @@ pub enum FxCommand {
         #[arg(long)]
         mode: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AddressCommand {
+    /// Check an address against its country's rules (required fields, postal-code pattern,
+    /// known state) and print its label lines; exit 2 with every field problem.
+    Check(AddressCheckArgs),
+}
+
+/// The fields of a postal address, as `PostalAddress` names them.
+#[derive(Debug, Args)]
+pub struct AddressCheckArgs {
+    /// ISO 3166-1 alpha-2 country code of the address.
+    #[arg(long)]
+    pub country: String,
+    /// The person the parcel is handed to.
+    #[arg(long, default_value = "")]
+    pub recipient: String,
+    #[arg(long)]
+    pub organisation: Option<String>,
+    /// A street line (street and number, building, flat); repeat for up to three.
+    #[arg(long)]
+    pub street: Vec<String>,
+    /// District or neighbourhood below the city, where the country uses one.
+    #[arg(long)]
+    pub dependent_locality: Option<String>,
+    #[arg(long)]
+    pub city: Option<String>,
+    /// State, province or prefecture: its key, ISO 3166-2 code or name.
+    #[arg(long)]
+    pub state: Option<String>,
+    #[arg(long)]
+    pub postal_code: Option<String>,
+    #[arg(long)]
+    pub sorting_code: Option<String>,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -8,9 +8,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 use silkroute_app::{App, AppConfig, AppError, SystemClock};
 use silkroute_domain::fx::RateMode;
 
-use crate::cli::{Cli, Command, ConfigCommand, ExportCommand, ImportCommand, TokenCommand};
+use crate::cli::{
+    AddressCommand, Cli, Command, ConfigCommand, ExportCommand, ImportCommand, TokenCommand,
+};
 use crate::config::{self, Config};
 
+mod address;
 mod bench;
 mod demo;
 mod export;
@@ -117,6 +120,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::report(&config, &args, json).await,
         Command::Market { country, date } => reference::market(&config, &country, date, json).await,
         Command::Validate { kind, value } => reference::validate_identifier(&kind, &value, json),
+        Command::Address {
+            command: AddressCommand::Check(args),
+        } => address::check(args, json),
         Command::Token {
             command:
                 TokenCommand::Create {

@@ -1,5 +1,6 @@
 //! Route handlers, one module per resource family.
 
+pub mod addresses;
 pub mod analytics;
 pub mod catalog;
 pub mod checkout;

@@ -415,3 +415,84 @@ fn platform_seller(url: &str) -> String {
         .expect("a seller")
         .to_string()
 }
+
+#[test]
+fn address_check_prints_the_label_or_every_field_problem() {
+    let url = "sqlite::memory:";
+    let berlin = silkroute(
+        &[
+            "address",
+            "check",
+            "--country",
+            "DE",
+            "--postal-code",
+            "10117",
+            "--city",
+            "Berlin",
+            "--street",
+            "Unter den Linden 1",
+            "--recipient",
+            "Erika Mustermann",
+        ],
+        url,
+    );
+    assert_eq!(berlin.status.code(), Some(0), "{}", text(&berlin));
+    let printed = String::from_utf8_lossy(&berlin.stdout).into_owned();
+    assert!(printed.contains("valid DE address"), "{printed}");
+    assert!(printed.contains("  Erika Mustermann\n"), "{printed}");
+    assert!(printed.contains("  Unter den Linden 1\n"), "{printed}");
+    assert!(printed.contains("10117"), "{printed}");
+    assert!(printed.contains("GERMANY"), "{printed}");
+
+    let tokyo = silkroute(
+        &[
+            "--json",
+            "address",
+            "check",
+            "--country",
+            "JP",
+            "--state",
+            "Tokyo",
+            "--city",
+            "渋谷区",
+            "--postal-code",
+            "150-0001",
+            "--street",
+            "神宮前1-2-3",
+            "--recipient",
+            "山田太郎",
+        ],
+        url,
+    );
+    assert_eq!(tokyo.status.code(), Some(0), "{}", text(&tokyo));
+    let value: serde_json::Value = serde_json::from_slice(&tokyo.stdout).expect("json");
+    assert_eq!(value["address"]["state"], "東京都");
+    assert_eq!(value["local_lines"][0], "〒150-0001");
+
+    // A bad postal code and a missing state (and recipient): exit 2, every field named.
+    let bad = silkroute(
+        &[
+            "address",
+            "check",
+            "--country",
+            "US",
+            "--city",
+            "Cupertino",
+            "--postal-code",
+            "9501",
+            "--street",
+            "1 Infinite Loop",
+        ],
+        url,
+    );
+    assert_eq!(bad.status.code(), Some(2), "{}", text(&bad));
+    let errors = String::from_utf8_lossy(&bad.stderr).into_owned();
+    for field in ["recipient:", "state:", "postal_code:"] {
+        assert!(errors.contains(field), "{field} in {errors}");
+    }
+    assert!(bad.stdout.is_empty());
+
+    let nowhere = silkroute(&["address", "check", "--country", "XX"], url);
+    assert_eq!(nowhere.status.code(), Some(2), "{}", text(&nowhere));
+    assert!(text(&nowhere).contains("country:"), "{}", text(&nowhere));
+}

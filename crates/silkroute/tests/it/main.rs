@@ -2,6 +2,7 @@
 //! One test binary keeps link time low.
 
 mod analytics_refresh;
+mod api_addresses;
 mod api_analytics;
 mod api_catalog;
 mod api_checkout;

@@ -21,8 +21,10 @@ pub use validation::{
 /// An address as a buyer, seller or warehouse typed it: any text, checked by [`validate`]. Field
 /// names follow the metadata's elements (`%N` recipient, `%O` organisation, `%A` street lines,
 /// `%D` dependent locality, `%C` city, `%S` state, `%Z` postal code, `%X` sorting code).
+/// Unknown keys are refused: a `postcode` typed for `postal_code` would otherwise vanish and the
+/// caller be told the postal code is missing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub struct PostalAddress {
     /// The person the parcel is handed to; required everywhere.
     #[serde(default)]

@@ -158,6 +158,26 @@ async fn an_invalid_address_is_a_422_naming_each_field_and_stores_nothing() {
             422,
             Some("address"),
         );
+        // A key the address does not have is refused, not dropped.
+        let mut typo = de();
+        typo["postcode"] = json!("10117");
+        let reply = app
+            .post(
+                &book,
+                Some(&buyer),
+                json!({"label": "Home", "address": typo}),
+            )
+            .await;
+        assert!(
+            [400, 422].contains(&reply.status.as_u16()),
+            "{}",
+            reply.body
+        );
+        assert!(
+            reply.body.to_string().contains("postcode"),
+            "{}",
+            reply.body
+        );
         assert!(stored(&app, &buyer_id, &buyer).await.is_empty());
 
         // A PATCH with an invalid address changes nothing either.

@@ -7,21 +7,24 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{Days, NaiveDate};
 
 use super::{
-    DeliveryRange, Destination, DoorFee, FxLock, GroupShipping, HANDLING_DAYS, MAX_LINES,
-    MAX_QUANTITY, QuoteBody, QuoteError, QuoteGroup, QuoteLine, QuoteTotals, SellerTotals,
-    ShippingOption,
+    DeliveryRange, Destination, DoorFee, GroupShipping, HANDLING_DAYS, MAX_LINES, MAX_QUANTITY,
+    QuoteBody, QuoteError, QuoteGroup, QuoteLine, QuoteTotals, SellerTotals, ShippingOption,
 };
 use crate::catalog::{Product, ProductStatus, unit_price_for};
 use crate::currency::CurrencyCode;
-use crate::fx::{self, ECB_SOURCE, FxPolicy, PublishedRate};
+use crate::fx::{FxPolicy, PublishedRate};
 use crate::ids::SellerId;
 use crate::landed_cost::{
     self, Consignment, ConsignmentLine, Incoterm, LandedCostError, TariffTable,
 };
 use crate::market::{MarketRule, ShippingChannel, market_currency};
-use crate::money::{MAX_ENTERED_MINOR, Money, RoundingMode};
+use crate::money::{MAX_ENTERED_MINOR, Money};
 use crate::party::{BuyerKind, Seller};
 use crate::shipping::{self, CarrierService, Parcel, ParcelLine, Preference, RateError};
+
+mod conversions;
+
+use conversions::{Fx, leg};
 
 /// One cart line as the app found it in the catalog.
 #[derive(Clone, Copy, Debug)]
@@ -527,81 +530,4 @@ fn times(unit: Money, quantity: u32) -> Result<Money, QuoteError> {
         .checked_mul(i64::from(quantity))
         .map(|minor| Money::from_minor(minor, unit.currency()))
         .ok_or(QuoteError::Overflow)
-}
-
-/// The EUR leg of a currency; the euro itself is 1 by definition of the ECB table.
-fn leg(ctx: &QuoteContext<'_>, code: CurrencyCode) -> Option<PublishedRate> {
-    if code.as_str() == "EUR" {
-        return Some(PublishedRate {
-            currency: code,
-            date: ctx.date,
-            per_eur: rust_decimal::Decimal::ONE,
-        });
-    }
-    (ctx.legs)(code)
-}
-
-/// Conversions made while building, recorded once per currency pair and spread.
-struct Fx<'c, 'a> {
-    ctx: &'c QuoteContext<'a>,
-    locks: Vec<FxLock>,
-}
-
-impl Fx<'_, '_> {
-    /// A buyer-facing price: the spread raises it.
-    fn price(&mut self, amount: Money, to: CurrencyCode) -> Result<Money, QuoteError> {
-        self.convert(amount, to, self.ctx.fx_policy)
-    }
-
-    /// What a seller is owed: the mid rate.
-    fn mid(&mut self, amount: Money, to: CurrencyCode) -> Result<Money, QuoteError> {
-        let policy = FxPolicy {
-            spread_bps: 0,
-            ..self.ctx.fx_policy
-        };
-        self.convert(amount, to, policy)
-    }
-
-    fn convert(
-        &mut self,
-        amount: Money,
-        to: CurrencyCode,
-        policy: FxPolicy,
-    ) -> Result<Money, QuoteError> {
-        let from = amount.currency();
-        if from == to {
-            return Ok(amount);
-        }
-        let date = self.ctx.date;
-        let from_leg = leg(self.ctx, from).ok_or(QuoteError::NoRate {
-            currency: from,
-            date,
-        })?;
-        let to_leg = leg(self.ctx, to).ok_or(QuoteError::NoRate { currency: to, date })?;
-        let conversion = fx::convert_price(
-            amount,
-            to,
-            &from_leg,
-            &to_leg,
-            &policy,
-            RoundingMode::HalfEven,
-        )
-        .map_err(|_| QuoteError::NoRate { currency: to, date })?;
-        let known = self
-            .locks
-            .iter()
-            .any(|lock| lock.from == from && lock.to == to && lock.spread_bps == policy.spread_bps);
-        if !known {
-            self.locks.push(FxLock {
-                from,
-                to,
-                rate: conversion.rate,
-                mid_rate: conversion.mid_rate,
-                spread_bps: policy.spread_bps,
-                rate_date: conversion.rate_date,
-                source: ECB_SOURCE.to_string(),
-            });
-        }
-        Ok(conversion.to)
-    }
 }

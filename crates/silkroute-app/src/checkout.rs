@@ -20,10 +20,12 @@ use silkroute_domain::market::MarketRule;
 use silkroute_domain::party::{BuyerKind, Seller};
 use silkroute_domain::shipping::Preference;
 use silkroute_domain::validation::FieldErrors;
+use silkroute_logistics::address::PostalAddress;
 use silkroute_store::StoredQuote;
 use utoipa::ToSchema;
 
 use crate::auth::new_ulid;
+use crate::ship_to::ShipToRequest;
 use crate::{App, AppError, AppResult, Principal};
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
@@ -41,6 +43,11 @@ pub struct QuoteRequest {
     pub shipping: Option<Vec<ServiceChoice>>,
     /// Admin only: quote for this buyer. A buyer token always quotes for itself.
     pub buyer_id: Option<String>,
+    /// The full address the parcels go to, in the destination country; checked against its
+    /// rules. The orders placed from the quote ship there.
+    pub ship_to: Option<PostalAddress>,
+    /// Instead of `ship_to`: an address from the buyer's address book (`adr_…`).
+    pub address_id: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
@@ -78,6 +85,9 @@ pub struct Quote {
     pub expires_at: DateTime<Utc>,
     /// Set once an order was placed from it: a quote pays for one checkout only.
     pub consumed_at: Option<DateTime<Utc>>,
+    /// Where the parcels go, normalised (personal data: shown to the quote's buyer and admins).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ship_to: Option<PostalAddress>,
     #[serde(flatten)]
     pub body: QuoteBody,
 }
@@ -90,6 +100,7 @@ impl From<StoredQuote> for Quote {
             created_at: quote.created_at,
             expires_at: quote.expires_at,
             consumed_at: quote.consumed_at,
+            ship_to: quote.ship_to,
             body: quote.body,
         }
     }
@@ -253,10 +264,23 @@ impl App {
                 "must be an ISO 3166-2 subdivision code such as ON",
             );
         }
+        let ship_to = self
+            .ship_to(
+                ShipToRequest {
+                    address: request.ship_to.as_ref(),
+                    address_id: request.address_id.as_deref(),
+                    buyer: buyer_id.as_ref(),
+                },
+                country,
+                &mut errors,
+            )
+            .await?;
+        // Without a postal code of its own, the destination takes the address's.
         let postal_code = request
             .destination
             .postal_code
             .as_deref()
+            .or_else(|| ship_to.as_ref().and_then(|a| a.postal_code.as_deref()))
             .map(|code| code.trim().to_uppercase());
         if let Some(code) = &postal_code
             && (code.is_empty()
@@ -373,6 +397,7 @@ impl App {
             expires_at: now + Duration::minutes(QUOTE_VALIDITY_MINUTES),
             consumed_at: None,
             body,
+            ship_to,
         };
         self.store.insert_quote(&stored).await?;
         Ok(stored.into())

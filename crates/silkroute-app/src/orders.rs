@@ -157,6 +157,7 @@ pub fn order_from_group(
             })
             .collect(),
         snapshot: quote.snapshot(group),
+        ship_to: None,
         created_at: now,
         updated_at: now,
     }
@@ -331,7 +332,7 @@ impl App {
             .groups
             .iter()
             .map(|group| {
-                order_from_group(
+                let mut order = order_from_group(
                     OrderIds {
                         order: OrderId::new(new_ulid(self)),
                         buyer: buyer_id.clone(),
@@ -341,7 +342,9 @@ impl App {
                     &quote.body,
                     group,
                     now,
-                )
+                );
+                order.ship_to = quote.ship_to.clone();
+                order
             })
             .collect()
     }

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 use silkroute_domain::country::CountryCode;
 use silkroute_domain::ids::{ProductId, SellerId, WarehouseId};
+use silkroute_logistics::address::{PostalAddress, validate};
 use silkroute_store::{StockAudit, StockLevel, StockMove, StockMoveOutcome, Warehouse};
 use utoipa::ToSchema;
 
@@ -22,6 +23,9 @@ pub struct WarehouseInput {
     pub kind: Option<String>,
     /// Admin only: the seller the warehouse belongs to.
     pub seller_id: Option<String>,
+    /// Where parcels leave from and returns come back to, in `country`; checked against the
+    /// country's address rules. A warehouse without one cannot print labels.
+    pub address: Option<PostalAddress>,
 }
 
 #[derive(Clone, Debug, Deserialize, ToSchema)]
@@ -75,6 +79,22 @@ impl App {
                 format!("must be one of {}", WAREHOUSE_KINDS.join(", ")),
             );
         }
+        let address = match &input.address {
+            None => None,
+            Some(address) => match validate(address) {
+                Err(problems) => {
+                    for problem in problems.into_field_errors("address") {
+                        errors.push(problem.field, problem.message);
+                    }
+                    None
+                }
+                Ok(valid) if Some(valid.country()) != country => {
+                    errors.push("address.country", "must be the warehouse's country");
+                    None
+                }
+                Ok(valid) => Some(valid.into_address()),
+            },
+        };
         let (Some(country), true) = (country, errors.is_empty()) else {
             return Err(AppError::Invalid(errors.into_vec()));
         };
@@ -87,6 +107,7 @@ impl App {
             name,
             country,
             kind,
+            address,
             created_at: self.now(),
         };
         self.store.insert_warehouse(&warehouse).await?;

@@ -19,7 +19,7 @@ use crate::{Backend, BackendConnection, SqlxStore, backend_error, to_json as jso
 pub(crate) const ORDER_COLUMNS: &str = "seller_id, order_id, quote_id, buyer_id, payment_id, \
     status, status_before_refund, destination, incoterm, currency, goods_minor, shipping_minor, \
     duties_minor, taxes_minor, total_minor, due_at_door_minor, refunded_minor, seller_currency, \
-    seller_total_minor, body, created_at, updated_at";
+    seller_total_minor, body, ship_to, created_at, updated_at";
 
 pub(crate) const PAYMENT_COLUMNS: &str = "payment_id, quote_id, buyer_id, provider, \
     provider_reference, status, currency, amount_minor, captured_minor, refunded_minor, \
@@ -51,8 +51,8 @@ where
         quote: &StoredQuote,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO quotes (quote_id, buyer_id, created_at, expires_at, consumed_at, body) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO quotes (quote_id, buyer_id, created_at, expires_at, consumed_at, body, \
+             ship_to) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(quote.id.as_str())
         .bind(quote.buyer_id.as_ref().map(|id| id.as_str()))
@@ -60,6 +60,7 @@ where
         .bind(quote.expires_at)
         .bind(quote.consumed_at)
         .bind(json(&quote.body)?)
+        .bind(quote.ship_to.as_ref().map(json).transpose()?)
         .execute(&mut *tx)
         .await
         .map_err(backend_error)?;
@@ -306,7 +307,7 @@ where
     async fn insert_order(tx: &mut BackendConnection<B>, order: &OrderRecord) -> StoreResult<()> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
             "INSERT INTO orders ({ORDER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+             $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)"
         )))
         .bind(order.seller_id.as_str())
         .bind(order.id.as_str())
@@ -328,6 +329,7 @@ where
         .bind(order.seller_total.currency().as_str())
         .bind(order.seller_total.minor())
         .bind(B::snapshot_column(&order.snapshot)?)
+        .bind(order.ship_to.as_ref().map(json).transpose()?)
         .bind(order.created_at)
         .bind(order.updated_at)
         .execute(&mut *tx)

@@ -49,7 +49,8 @@ where
 
     async fn get_quote(&self, id: &QuoteId) -> StoreResult<Option<StoredQuote>> {
         let row = sqlx::query(
-            "SELECT quote_id, buyer_id, created_at, expires_at, consumed_at, body FROM quotes \
+            "SELECT quote_id, buyer_id, created_at, expires_at, consumed_at, body, ship_to \
+             FROM quotes \
              WHERE quote_id = $1",
         )
         .bind(id.as_str())

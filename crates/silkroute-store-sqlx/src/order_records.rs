@@ -10,6 +10,7 @@ use silkroute_domain::ids::{
 use silkroute_domain::money::Money;
 use silkroute_domain::order::{OrderStatus, ReturnStatus};
 use silkroute_domain::payment::PaymentStatus;
+use silkroute_logistics::address::PostalAddress;
 use silkroute_store::{
     OrderEvent, OrderLine, OrderRecord, PaymentRecord, RefundRecord, ReturnRecord, StockLevel,
     StoreError, StoreResult, StoredQuote, Warehouse,
@@ -38,6 +39,17 @@ fn currency(value: String) -> StoreResult<CurrencyCode> {
     parsed("currency", value, CurrencyCode::parse)
 }
 
+/// A nullable JSON column holding a `PostalAddress`, read as stored (not validated again: an
+/// order's address is a record of what was accepted then).
+fn address_column<R: RecordRow>(row: &R, column: &str) -> StoreResult<Option<PostalAddress>>
+where
+    for<'a> &'a str: ColumnIndex<R>,
+{
+    row.optional_text(column)?
+        .map(|json| serde_json::from_str(&json).map_err(|e| corrupt(column, e)))
+        .transpose()
+}
+
 pub fn warehouse<R: RecordRow>(row: &R) -> StoreResult<Warehouse>
 where
     for<'a> &'a str: ColumnIndex<R>,
@@ -52,6 +64,7 @@ where
         name: row.text("name")?,
         country: parsed("country", row.text("country")?, CountryCode::parse)?,
         kind: row.text("kind")?,
+        address: address_column(row, "address")?,
         created_at: row.time("created_at")?,
     })
 }
@@ -90,6 +103,7 @@ where
         expires_at: row.time("expires_at")?,
         consumed_at: row.optional_time("consumed_at")?,
         body: serde_json::from_str(&row.text("body")?).map_err(|e| corrupt("quote body", e))?,
+        ship_to: address_column(row, "ship_to")?,
     })
 }
 
@@ -152,6 +166,7 @@ where
         seller_total: Money::from_minor(row.integer("seller_total_minor")?, seller_currency),
         lines: Vec::new(),
         snapshot: crate::order_snapshot::decode(&row.bytes("body")?)?,
+        ship_to: address_column(row, "ship_to")?,
         created_at: row.time("created_at")?,
         updated_at: row.time("updated_at")?,
     })

@@ -51,14 +51,15 @@ where
 {
     async fn insert_warehouse(&self, warehouse: &Warehouse) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO warehouses (seller_id, warehouse_id, name, country, kind, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO warehouses (seller_id, warehouse_id, name, country, kind, address, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(warehouse.seller_id.as_str())
         .bind(warehouse.id.as_str())
         .bind(&warehouse.name)
         .bind(warehouse.country.as_str())
         .bind(&warehouse.kind)
+        .bind(warehouse.address.as_ref().map(crate::to_json).transpose()?)
         .bind(warehouse.created_at)
         .execute(&self.pool)
         .await
@@ -68,7 +69,8 @@ where
 
     async fn list_warehouses(&self, seller: &SellerId) -> StoreResult<Vec<Warehouse>> {
         let rows = sqlx::query(
-            "SELECT seller_id, warehouse_id, name, country, kind, created_at FROM warehouses \
+            "SELECT seller_id, warehouse_id, name, country, kind, address, created_at \
+             FROM warehouses \
              WHERE seller_id = $1 ORDER BY warehouse_id",
         )
         .bind(seller.as_str())

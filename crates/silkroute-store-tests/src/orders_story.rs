@@ -22,6 +22,7 @@ use silkroute_domain::order::{OrderStatus, StockEffect};
 use silkroute_domain::party::{BuyerKind, Seller};
 use silkroute_domain::payment::{PaymentEventKind, PaymentStatus};
 use silkroute_domain::shipping::{Preference, embedded_services};
+use silkroute_logistics::address::PostalAddress;
 use silkroute_store::{
     CheckoutPlacement, IdempotencyClaim, IdempotencyClaimRequest, IdempotencyReceipt,
     IdempotentResponse, NewOrderEvent, OrderChange, OrderFilter, OrderLine, OrderRecord,
@@ -121,6 +122,7 @@ impl Shop {
                     name: format!("W{n}"),
                     country: seller.country,
                     kind: "seller".into(),
+                    address: (n == 0).then(|| ship_from(seller.country)),
                     created_at: at(0),
                 })
                 .await
@@ -165,6 +167,7 @@ impl Shop {
                 expires_at: at(32),
                 consumed_at: None,
                 body: self.body.clone(),
+                ship_to: Some(ship_to()),
             })
             .await
             .expect("quote");
@@ -222,6 +225,7 @@ impl Shop {
                     line_total: group.lines[0].line_total,
                 }],
                 snapshot: self.body.snapshot(group),
+                ship_to: Some(ship_to()),
                 created_at: at(3),
                 updated_at: at(3),
             }],
@@ -351,12 +355,26 @@ pub async fn run(store: Arc<dyn Store>) {
     let order = &orders[0];
     let as_buyer = OrderScope::Buyer(shop.buyer.id.clone());
     let stranger = OrderScope::Seller(SellerId::new(test_ulid(8_998)));
-    assert!(
-        store
-            .get_order(&as_buyer, &order.id)
-            .await
-            .expect("get")
-            .is_some()
+    let read = store
+        .get_order(&as_buyer, &order.id)
+        .await
+        .expect("get")
+        .expect("the buyer reads its order");
+    // The ship-to address comes back whole, and so do the quote's and the warehouse's.
+    assert_eq!(read.ship_to, Some(ship_to()));
+    let quote = store
+        .get_quote(&order.quote_id)
+        .await
+        .expect("get quote")
+        .expect("quote");
+    assert_eq!(quote.ship_to, Some(ship_to()));
+    let warehouses = store.list_warehouses(&shop.seller.id).await.expect("list");
+    assert_eq!(
+        warehouses
+            .iter()
+            .map(|w| w.address.as_ref().map(|a| a.city.clone()))
+            .collect::<Vec<_>>(),
+        vec![Some(Some("Shanghai".to_string())), None]
     );
     assert!(
         store
@@ -546,5 +564,39 @@ pub struct StockModel {
 impl StockModel {
     pub fn available(&self, warehouse: usize) -> i64 {
         self.on_hand[warehouse] - self.reserved[warehouse]
+    }
+}
+
+/// A German buyer's address, as a quote and its orders carry it.
+pub fn ship_to() -> PostalAddress {
+    PostalAddress {
+        recipient: "Erika Mustermann".into(),
+        organisation: None,
+        street_lines: vec!["Heidestraße 17".into()],
+        dependent_locality: None,
+        city: Some("Köln".into()),
+        state: None,
+        postal_code: Some("51147".into()),
+        sorting_code: None,
+        country: CountryCode::parse("DE").expect("DE"),
+        phone: Some("+49 221 1234567".into()),
+        email: None,
+    }
+}
+
+/// A warehouse's ship-from address in its country (the story's sellers are in China).
+fn ship_from(country: CountryCode) -> PostalAddress {
+    PostalAddress {
+        recipient: "Shipping desk".into(),
+        organisation: Some("Story Trading Co.".into()),
+        street_lines: vec!["88 Huaihai Road".into()],
+        dependent_locality: None,
+        city: Some("Shanghai".into()),
+        state: Some("Shanghai Shi".into()),
+        postal_code: Some("200021".into()),
+        sorting_code: None,
+        country,
+        phone: None,
+        email: None,
     }
 }

@@ -13,6 +13,7 @@ use silkroute_domain::ids::{
 use silkroute_domain::money::Money;
 use silkroute_domain::order::{OrderStatus, ReturnStatus, StockEffect};
 use silkroute_domain::payment::PaymentStatus;
+use silkroute_logistics::address::PostalAddress;
 use utoipa::ToSchema;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -26,6 +27,9 @@ pub struct Warehouse {
     pub country: CountryCode,
     /// `seller`, `platform`, `overseas_3pl` or `bonded`.
     pub kind: String,
+    /// Where its parcels leave from and returns come back to (validated when it was set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<PostalAddress>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -76,6 +80,8 @@ pub struct StoredQuote {
     pub expires_at: DateTime<Utc>,
     pub consumed_at: Option<DateTime<Utc>>,
     pub body: QuoteBody,
+    /// The buyer's full address (validated when the quote was made); personal data.
+    pub ship_to: Option<PostalAddress>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
@@ -167,6 +173,11 @@ pub struct OrderRecord {
     /// shipping, the exchange rates used.
     #[schema(value_type = Object)]
     pub snapshot: OrderSnapshot,
+    /// Where the parcel goes, from the quote: personal data, shown only to the buyer, the order's
+    /// seller and admins, and never part of exports or analytics. Kept as it was validated then:
+    /// a later change of a country's address rules does not rewrite history.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ship_to: Option<PostalAddress>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -135,6 +135,7 @@ impl App {
                     name: format!("{} home warehouse", seller.name),
                     country: seller.country,
                     kind: "seller".into(),
+                    address: None,
                     created_at: seller.created_at,
                 })
             })

@@ -57,6 +57,8 @@ pub(super) async fn bare_loop(
                         incoterm: None,
                         shipping: None,
                         buyer_id: None,
+                        ship_to: None,
+                        address_id: None,
                     },
                 )
                 .await
@@ -88,6 +90,7 @@ pub(super) async fn bare_loop(
                 expires_at: now + chrono::Duration::minutes(30),
                 consumed_at: None,
                 body: body.clone(),
+                ship_to: None,
             }
         }
     };

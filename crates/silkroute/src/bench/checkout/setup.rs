@@ -133,6 +133,7 @@ pub(super) async fn seed(
                     country: country.into(),
                     kind: None,
                     seller_id: None,
+                    address: None,
                 },
             )
             .await

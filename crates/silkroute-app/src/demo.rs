@@ -23,10 +23,12 @@ use silkroute_domain::party::{BusinessModel, Buyer, BuyerKind, Seller};
 
 use crate::{App, AppError, AppResult};
 
+mod addresses;
 mod calendar;
 mod facts;
 mod order_life;
 mod orders;
+mod overseas;
 mod traffic;
 
 pub use orders::{DemoOrderOptions, DemoOrderReport};

@@ -18,8 +18,7 @@ use silkroute_domain::country::CountryCode;
 use silkroute_domain::party::Seller;
 use silkroute_domain::shipping::{self, CarrierService, Parcel, ParcelLine, Preference};
 use silkroute_logistics::allocation::{
-    self, AllocationReason, CandidateWarehouse, OrderLine, ShipmentKind, TransitDays,
-    WarehouseKind,
+    self, AllocationReason, CandidateWarehouse, OrderLine, ShipmentKind, TransitDays, WarehouseKind,
 };
 
 use crate::{App, AppResult};

@@ -111,41 +111,53 @@ where
         })
         .await?;
         let mut bodies = Vec::with_capacity(import.orders.len());
+        let mut ship_tos = Vec::with_capacity(import.orders.len());
         for order in &import.orders {
             bodies.push(B::snapshot_column(&order.snapshot)?);
+            ship_tos.push(order.ship_to.as_ref().map(crate::to_json).transpose()?);
         }
-        let orders: Vec<_> = import.orders.iter().zip(&bodies).collect();
+        let orders: Vec<_> = import
+            .orders
+            .iter()
+            .zip(bodies.iter().zip(&ship_tos))
+            .collect();
         let order_rows = insert_into(
             "INSERT INTO orders (seller_id, order_id, quote_id, buyer_id, payment_id, status, \
              status_before_refund, destination, incoterm, currency, goods_minor, shipping_minor, \
              duties_minor, taxes_minor, total_minor, due_at_door_minor, refunded_minor, \
-             seller_currency, seller_total_minor, body, created_at, updated_at) ",
-            22,
+             seller_currency, seller_total_minor, body, ship_to, created_at, updated_at) ",
+            23,
         );
-        Self::insert_rows_in_chunks(&mut tx, &order_rows, &orders, |mut row, (o, body)| {
-            row.push_bind(o.seller_id.as_str())
-                .push_bind(o.id.as_str())
-                .push_bind(o.quote_id.as_str())
-                .push_bind(o.buyer_id.as_str())
-                .push_bind(o.payment_id.as_str())
-                .push_bind(o.status.as_str())
-                .push_bind(o.status_before_refund.map(|s| s.as_str()))
-                .push_bind(o.destination.as_str())
-                .push_bind(o.incoterm.as_str())
-                .push_bind(o.total.currency().as_str())
-                .push_bind(o.goods.minor())
-                .push_bind(o.shipping.minor())
-                .push_bind(o.duties.minor())
-                .push_bind(o.taxes.minor())
-                .push_bind(o.total.minor())
-                .push_bind(o.due_at_door.minor())
-                .push_bind(o.refunded.minor())
-                .push_bind(o.seller_total.currency().as_str())
-                .push_bind(o.seller_total.minor())
-                .push_bind(*body)
-                .push_bind(o.created_at)
-                .push_bind(o.updated_at);
-        })
+        Self::insert_rows_in_chunks(
+            &mut tx,
+            &order_rows,
+            &orders,
+            |mut row, (o, (body, ship_to))| {
+                row.push_bind(o.seller_id.as_str())
+                    .push_bind(o.id.as_str())
+                    .push_bind(o.quote_id.as_str())
+                    .push_bind(o.buyer_id.as_str())
+                    .push_bind(o.payment_id.as_str())
+                    .push_bind(o.status.as_str())
+                    .push_bind(o.status_before_refund.map(|s| s.as_str()))
+                    .push_bind(o.destination.as_str())
+                    .push_bind(o.incoterm.as_str())
+                    .push_bind(o.total.currency().as_str())
+                    .push_bind(o.goods.minor())
+                    .push_bind(o.shipping.minor())
+                    .push_bind(o.duties.minor())
+                    .push_bind(o.taxes.minor())
+                    .push_bind(o.total.minor())
+                    .push_bind(o.due_at_door.minor())
+                    .push_bind(o.refunded.minor())
+                    .push_bind(o.seller_total.currency().as_str())
+                    .push_bind(o.seller_total.minor())
+                    .push_bind(*body)
+                    .push_bind(ship_to.as_deref())
+                    .push_bind(o.created_at)
+                    .push_bind(o.updated_at);
+            },
+        )
         .await?;
         let lines: Vec<_> = import
             .orders
@@ -230,15 +242,22 @@ where
     ) -> StoreResult<()> {
         let mut tx = self.pool.begin().await.map_err(backend_error)?;
         let warehouse_rows = insert_into(
-            "INSERT INTO warehouses (seller_id, warehouse_id, name, country, kind, created_at) ",
-            6,
+            "INSERT INTO warehouses (seller_id, warehouse_id, name, country, kind, address, \
+             created_at) ",
+            7,
         );
-        Self::insert_rows_in_chunks(&mut tx, &warehouse_rows, warehouses, |mut row, w| {
+        let addresses = warehouses
+            .iter()
+            .map(|w| w.address.as_ref().map(crate::to_json).transpose())
+            .collect::<StoreResult<Vec<_>>>()?;
+        let rows: Vec<_> = warehouses.iter().zip(&addresses).collect();
+        Self::insert_rows_in_chunks(&mut tx, &warehouse_rows, &rows, |mut row, (w, address)| {
             row.push_bind(w.seller_id.as_str())
                 .push_bind(w.id.as_str())
                 .push_bind(w.name.as_str())
                 .push_bind(w.country.as_str())
                 .push_bind(w.kind.as_str())
+                .push_bind(address.as_deref())
                 .push_bind(w.created_at);
         })
         .await?;

@@ -7,7 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use silkroute_domain::country::CountryCode;
 use silkroute_domain::ids::{ProductId, SellerId, WarehouseId};
 use silkroute_store::{
-    AvailableStock, StockAudit, StockLevel, StockMove, StockMoveOutcome, StockStore, StoreResult, Warehouse,
+    AvailableStock, StockAudit, StockLevel, StockMove, StockMoveOutcome, StockStore, StoreResult,
+    Warehouse,
 };
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
 

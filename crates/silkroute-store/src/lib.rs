@@ -43,10 +43,10 @@ pub use idempotency::{
     IdempotencyClaim, IdempotencyClaimRequest, IdempotencyReceipt, IdempotentResponse,
 };
 pub use orders::{
-    AvailableStock, CheckoutPlacement, NewOrderEvent, OrderChange, OrderEvent, OrderFilter, OrderImport, OrderLine,
-    OrderRecord, OrderScope, PaymentChange, PaymentChangeOutcome, PaymentRecord, PlacementOutcome,
-    RefundRecord, ReturnChange, ReturnRecord, StockAudit, StockLevel, StockMove, StockMoveOutcome,
-    StoredQuote, Warehouse,
+    AvailableStock, CheckoutPlacement, NewOrderEvent, OrderChange, OrderEvent, OrderFilter,
+    OrderImport, OrderLine, OrderRecord, OrderScope, PaymentChange, PaymentChangeOutcome,
+    PaymentRecord, PlacementOutcome, RefundRecord, ReturnChange, ReturnRecord, StockAudit,
+    StockLevel, StockMove, StockMoveOutcome, StoredQuote, Warehouse,
 };
 pub use page::{Page, PageRequest};
 pub use payment_tasks::{PaymentTask, PaymentTaskAction};

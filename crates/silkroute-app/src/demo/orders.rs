@@ -16,7 +16,7 @@ use silkroute_domain::catalog::Product;
 use silkroute_domain::checkout::{self, Destination, QuoteContext};
 use silkroute_domain::currency::CurrencyCode;
 use silkroute_domain::fx::{self, PublishedRate};
-use silkroute_domain::ids::{OrderId, PaymentId, QuoteId, SellerId, WarehouseId};
+use silkroute_domain::ids::{OrderId, PaymentId, ProductId, QuoteId, SellerId, WarehouseId};
 use silkroute_domain::money::Money;
 use silkroute_domain::order::OrderStatus;
 use silkroute_domain::party::{Buyer, Seller};
@@ -26,8 +26,10 @@ use silkroute_store::{
     OrderImport, PageRequest, PaymentRecord, ProductFilter, StockLevel, Warehouse,
 };
 
+use super::addresses::DemoAddresses;
 use super::calendar::demand_weight;
 use super::order_life::{Fate, fate, live, pick_cart};
+use super::overseas::Overseas;
 use super::traffic::{Tracked, Traffic};
 use crate::orders::{OrderIds, order_from_group};
 use crate::{App, AppError, AppResult};
@@ -57,6 +59,8 @@ pub struct DemoOrderReport {
     pub first_day: Option<NaiveDate>,
     pub last_day: Option<NaiveDate>,
     pub storefront_events: u64,
+    /// Orders shipped from stock already in the buyer's market (an overseas 3PL).
+    pub domestic: u64,
 }
 
 /// What the generator thread hands the writer.
@@ -140,8 +144,12 @@ impl App {
                 })
             })
             .collect::<AppResult<_>>()?;
+        // Some Chinese sellers also keep stock in German, British and American 3PLs.
+        let mut overseas_rng = StdRng::seed_from_u64(options.seed ^ 0x3b1_5eed);
+        let (overseas, abroad) = Overseas::open(&mut overseas_rng, &sellers);
         // Warehouses first: order lines point at them.
         self.store.import_stock(&warehouses, &[]).await?;
+        self.store.import_stock(&abroad, &[]).await?;
 
         let sheet = fx::parse_ecb_csv(crate::ECB_SNAPSHOT).map_err(invalid)?;
         let mut history = RateHistory {
@@ -165,6 +173,8 @@ impl App {
                 .iter()
                 .map(|w| (w.seller_id.clone(), w.id.clone()))
                 .collect(),
+            overseas,
+            overseas_rng,
             history,
             rules: self.cached_rules().await?,
             tariffs: crate::landed_cost::tariffs()?,
@@ -251,6 +261,9 @@ struct World {
     buyers: Vec<Buyer>,
     products: Vec<Product>,
     home: HashMap<SellerId, WarehouseId>,
+    overseas: Overseas,
+    /// Overseas and address decisions, apart from the main generator.
+    overseas_rng: StdRng,
     history: RateHistory,
     rules: std::sync::Arc<Vec<silkroute_domain::market::MarketRule>>,
     tariffs: &'static silkroute_domain::landed_cost::TariffTable,
@@ -272,6 +285,8 @@ impl World {
             buyers,
             products,
             home,
+            overseas,
+            mut overseas_rng,
             history,
             rules,
             tariffs,
@@ -312,8 +327,8 @@ impl World {
             ..DemoOrderReport::default()
         };
         let mut import = OrderImport::default();
-        let mut reserved: HashMap<(SellerId, silkroute_domain::ids::ProductId), i64> =
-            HashMap::new();
+        let mut addresses = DemoAddresses::default();
+        let mut reserved: HashMap<(SellerId, ProductId, WarehouseId), i64> = HashMap::new();
         let mut carry = 0.0f64;
         let target = u64::from(options.orders);
         for (day, weight) in days.iter().zip(&weights) {
@@ -348,6 +363,7 @@ impl World {
                     .map(|seller| (*seller).clone())
                     .collect();
                 let no_choices = BTreeMap::new();
+                let plan = overseas.plan(&mut overseas_rng, buyer.country, &cart);
                 let ctx = QuoteContext {
                     destination: Destination {
                         country: buyer.country,
@@ -365,7 +381,7 @@ impl World {
                     service_choices: &no_choices,
                     date: *day,
                     lines: cart,
-                    plan: &[],
+                    plan: &plan,
                     sellers: &cart_sellers,
                     services: &services,
                     rules: &rules,
@@ -420,7 +436,13 @@ impl World {
                         at,
                     );
                     for line in &mut order.lines {
-                        line.warehouse_id = home.get(&group.seller_id).cloned();
+                        line.warehouse_id = group
+                            .warehouse_id
+                            .clone()
+                            .or_else(|| home.get(&group.seller_id).cloned());
+                    }
+                    if group.supply == checkout::Supply::Domestic {
+                        report.domestic += 1;
                     }
                     let transit = i64::from(group.shipping.selected.transit_days_max);
                     let order_fate = if capture_fails {
@@ -432,13 +454,32 @@ impl World {
                         }
                     };
                     let outcome = live(&mut rng, &mut order, order_fate, now, transit)?;
+                    // Orders still to ship or on their way carry the buyer's address (older
+                    // ones are history: the demo keeps its size).
+                    if matches!(
+                        order.status,
+                        OrderStatus::Paid
+                            | OrderStatus::Fulfilling
+                            | OrderStatus::PendingPayment
+                            | OrderStatus::Shipped
+                    ) {
+                        order.ship_to =
+                            addresses.ship_to(&mut overseas_rng, buyer.country, &buyer.name);
+                    }
                     if matches!(
                         order.status,
                         OrderStatus::Paid | OrderStatus::Fulfilling | OrderStatus::PendingPayment
                     ) {
                         for line in &order.lines {
+                            let Some(warehouse) = line.warehouse_id.clone() else {
+                                continue;
+                            };
                             *reserved
-                                .entry((order.seller_id.clone(), line.product_id.clone()))
+                                .entry((
+                                    order.seller_id.clone(),
+                                    line.product_id.clone(),
+                                    warehouse,
+                                ))
                                 .or_default() += line.quantity;
                         }
                     }
@@ -507,12 +548,16 @@ impl World {
         }
 
         // Stock: what open orders hold is reserved, on top of a believable shelf.
-        let levels: Vec<StockLevel> = products
+        let mut levels: Vec<StockLevel> = products
             .iter()
             .filter_map(|product| {
                 let warehouse = home.get(&product.seller_id)?;
                 let held = reserved
-                    .get(&(product.seller_id.clone(), product.id.clone()))
+                    .get(&(
+                        product.seller_id.clone(),
+                        product.id.clone(),
+                        warehouse.clone(),
+                    ))
                     .copied()
                     .unwrap_or(0);
                 let on_hand = rng.random_range(20..600) + held;
@@ -526,6 +571,7 @@ impl World {
                 })
             })
             .collect();
+        levels.extend(overseas.levels(&mut overseas_rng, &products, &reserved));
         Ok((report, levels))
     }
 }

@@ -80,12 +80,15 @@ pub fn build_quote(ctx: &QuoteContext<'_>) -> Result<QuoteBody, QuoteError> {
         if !by_seller.contains_key(seller) {
             order.push(seller.clone());
         }
-        by_seller.entry(seller.clone()).or_default().push(GroupLine {
-            index,
-            cart: *line,
-            part: line.quantity,
-            reason: None,
-        });
+        by_seller
+            .entry(seller.clone())
+            .or_default()
+            .push(GroupLine {
+                index,
+                cart: *line,
+                part: line.quantity,
+                reason: None,
+            });
     }
 
     let mut groups = Vec::new();
@@ -461,9 +464,7 @@ fn estimate_duties_and_taxes(
     let estimate = |consignment: &Consignment| {
         let legs = |code| leg(ctx, code);
         match parcel.supply {
-            Supply::Import => {
-                landed_cost::landed_cost(consignment, ctx.rules, ctx.tariffs, &legs)
-            }
+            Supply::Import => landed_cost::landed_cost(consignment, ctx.rules, ctx.tariffs, &legs),
             Supply::Domestic | Supply::IntraUnion => landed_cost::in_market_supply(
                 consignment,
                 if parcel.supply == Supply::Domestic {

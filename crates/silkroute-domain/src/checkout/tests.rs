@@ -585,4 +585,3 @@ fn a_bulgarian_quote_before_2026_is_in_lev() {
     assert_eq!(euro.totals.currency, CurrencyCode::EUR);
     assert_eq!(euro.groups[0].lines[0].unit_price, m("10.00", "EUR"));
 }
-

@@ -12,10 +12,10 @@ use chrono::NaiveDate;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
+use silkroute_domain::catalog::DimensionsMm;
 use silkroute_domain::country::CountryCode;
 use silkroute_domain::ids::{ProductId, Ulid, WarehouseId};
 use silkroute_domain::money::Money;
-use silkroute_domain::catalog::DimensionsMm;
 use silkroute_domain::shipping::{self, Parcel, Preference, embedded_services};
 use silkroute_logistics::allocation::{
     self, CandidateWarehouse, OrderLine, ShipmentKind, TransitDays, WarehouseKind,
@@ -122,9 +122,7 @@ pub fn allocation_backlog(orders: usize, seed: u64) -> anyhow::Result<Allocation
                     available: lines
                         .iter()
                         .filter(|(product, _)| warehouse.stock[*product] > 0)
-                        .map(|(product, _)| {
-                            (products[*product].clone(), warehouse.stock[*product])
-                        })
+                        .map(|(product, _)| (products[*product].clone(), warehouse.stock[*product]))
                         .collect(),
                     shipping_cost: *cost,
                     transit_days: *transit,
@@ -139,8 +137,7 @@ pub fn allocation_backlog(orders: usize, seed: u64) -> anyhow::Result<Allocation
         for (line, allocation) in lines.iter().zip(&allocated.lines) {
             run.split_lines += usize::from(allocation.picks.len() > 1);
             for pick in &allocation.picks {
-                if let Some(warehouse) = warehouses.iter_mut().find(|w| w.id == pick.warehouse_id)
-                {
+                if let Some(warehouse) = warehouses.iter_mut().find(|w| w.id == pick.warehouse_id) {
                     warehouse.stock[line.0] -= pick.quantity;
                 }
             }

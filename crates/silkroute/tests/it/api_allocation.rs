@@ -212,7 +212,11 @@ async fn two_hundred_buyers_racing_for_overseas_stock_never_oversell_a_warehouse
                 assert_eq!(reserved, Some(placed_from_de), "{level}");
             }
         }
-        assert_eq!(app.stock(&listing).await.1, placed, "every order holds one unit");
+        assert_eq!(
+            app.stock(&listing).await.1,
+            placed,
+            "every order holds one unit"
+        );
         let audit = app.app.stock_audit().await.expect("audit");
         assert_eq!(audit.mismatched_products, 0, "{audit:?}");
         if let Ok(app) = std::sync::Arc::try_unwrap(app) {

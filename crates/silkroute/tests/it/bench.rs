@@ -232,7 +232,10 @@ fn bench_allocation_allocates_a_backlog_the_same_way_for_the_same_seed() {
         count("domestic_parcels") + count("intra_union_parcels") + count("import_parcels"),
         count("parcels")
     );
-    assert!(count("domestic_parcels") > 0 && count("intra_union_parcels") > 0, "{first}");
+    assert!(
+        count("domestic_parcels") > 0 && count("intra_union_parcels") > 0,
+        "{first}"
+    );
     let again = run("7");
     for key in ["allocated", "parcels", "domestic_parcels", "split_lines"] {
         assert_eq!(first[key], again[key], "{key}");

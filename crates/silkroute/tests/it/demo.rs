@@ -174,6 +174,19 @@ async fn demo_orders_are_a_year_of_believable_trade() {
         let audit = app.app.stock_audit().await.expect("audit");
         assert_eq!(audit.mismatched_products, 0, "{audit:?}");
         assert_eq!(audit.reserved, audit.held_by_orders, "{audit:?}");
+        // Some buyers in Germany, Britain and the US are served from stock already there, and
+        // every order on its way carries the buyer's address in its country's format.
+        assert!(report.domestic > 0, "{report:?}");
+        let open = app
+            .get("/api/v1/orders?limit=50&status=shipped", Some(&app.admin))
+            .await;
+        let open = open.body["data"].as_array().expect("orders");
+        assert!(!open.is_empty());
+        for order in open {
+            let ship_to = &order["ship_to"];
+            assert_eq!(ship_to["country"], order["destination"], "{order}");
+            assert!(ship_to["recipient"].is_string(), "{order}");
+        }
         app.finish().await;
     }
 }

@@ -85,4 +85,3 @@ pub(super) fn parcels_of<'a>(
     }
     Ok(parcels)
 }
-

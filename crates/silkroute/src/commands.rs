@@ -21,6 +21,7 @@ mod fx;
 mod reference;
 mod report;
 mod serve;
+mod shipments;
 mod tokens;
 
 use demo::run_demo;
@@ -150,6 +151,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )
             .await
         }
+        Command::Shipment { command } => shipments::shipment(&config, command, json).await,
         Command::Bench { command } => {
             bench::bench(&config, cli.database_url.clone(), command, json).await
         }

@@ -481,3 +481,82 @@ async fn partial_labels_void_and_retries_return_the_same_shipment() {
         app.finish().await;
     }
 }
+
+fn silkroute(args: &[&str], database_url: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_silkroute"))
+        .args(args)
+        .env("SILKROUTE_DATABASE_URL", database_url)
+        .env_remove("SILKROUTE_CONFIG")
+        .output()
+        .expect("run silkroute")
+}
+
+#[tokio::test]
+async fn the_cli_labels_an_order_and_writes_its_papers() {
+    for app in TestApp::all().await {
+        let url = app.database.as_ref().expect("database").url.clone();
+        let seller = seller(&app, "Shenzhen Silk", shirt("TEE-1"), true).await;
+        let (buyer, order_id) = order(&app, &seller, 1, true, true).await;
+        let created = silkroute(
+            &["--json", "shipment", "create", "--order", &order_id],
+            &url,
+        );
+        let stdout = String::from_utf8_lossy(&created.stdout).to_string();
+        assert!(
+            created.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&created.stderr)
+        );
+        let shipment: Value = serde_json::from_str(&stdout).expect("json");
+        let id = shipment["id"].as_str().expect("id");
+        assert!(S10Number::parse(shipment["tracking_number"].as_str().expect("number")).is_ok());
+        assert_eq!(app.order_status(&buyer, &order_id).await, "shipped");
+
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("api-shipments");
+        std::fs::create_dir_all(&dir).expect("dir");
+        let out = dir.join(format!("cli-label-{}.pdf", app.backend()));
+        let out_arg = out.display().to_string();
+        let label = silkroute(&["shipment", "label", id, "--out", &out_arg], &url);
+        assert!(
+            label.status.success(),
+            "{}",
+            String::from_utf8_lossy(&label.stderr)
+        );
+        assert!(std::fs::read(&out).expect("pdf").starts_with(b"%PDF"));
+        let invoice = silkroute(
+            &[
+                "shipment",
+                "document",
+                id,
+                "commercial_invoice",
+                "--out",
+                &out_arg,
+            ],
+            &url,
+        );
+        assert!(
+            invoice.status.success(),
+            "{}",
+            String::from_utf8_lossy(&invoice.stderr)
+        );
+
+        // Bad input is exit code 2 with a message.
+        for args in [
+            vec!["shipment", "create", "--order", "ord_nonsense"],
+            vec!["shipment", "create", "--order", &order_id],
+            vec![
+                "shipment",
+                "document",
+                id,
+                "packing_list",
+                "--out",
+                &out_arg,
+            ],
+        ] {
+            let refused = silkroute(&args, &url);
+            assert_eq!(refused.status.code(), Some(2), "{args:?}");
+            assert!(!refused.stderr.is_empty(), "{args:?}");
+        }
+        app.finish().await;
+    }
+}

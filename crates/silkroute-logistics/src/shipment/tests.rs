@@ -1,3 +1,6 @@
+//! The shipment rules as tables: status moves, units left, parcel limits, the declaration by
+//! border and value, and the test carrier numbering from its range until it is used up.
+
 use chrono::NaiveDate;
 use rstest::rstest;
 use rust_decimal_macros::dec;

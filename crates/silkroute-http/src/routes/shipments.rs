@@ -12,12 +12,12 @@ use silkroute_logistics::shipment::Shipment;
 use utoipa::IntoParams;
 
 use crate::AppState;
-use crate::extract::{ApiPath, ApiQuery, Caller, OptionalJson};
+use crate::extract::{ApiPath, ApiQuery, Caller, OptionalJson, parse_json};
 use crate::openapi::headers::IdempotencyKey;
 use crate::openapi::problems::{
     Conflict, Forbidden, Invalid, Malformed, NotFound, NotJson, TooLarge, Unauthenticated,
 };
-use crate::problem::ApiResult;
+use crate::problem::{ApiError, ApiResult};
 use crate::routes::{ListResponse, NoQuery, page_request};
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -53,9 +53,17 @@ pub async fn create_shipment(
     Caller(caller): Caller,
     ApiPath(id): ApiPath<String>,
     _: ApiQuery<NoQuery>,
-    OptionalJson(request): OptionalJson<ShipmentRequest>,
+    OptionalJson(body): OptionalJson<serde_json::Value>,
 ) -> ApiResult<(StatusCode, Json<Shipment>)> {
-    let request = request.unwrap_or_default();
+    // The order first: someone else's order is a 404 whatever the body says, so a body is only
+    // judged (422 at its field) for a caller who may see the order.
+    state.app.get_order(&caller, &id).await?;
+    let request: ShipmentRequest = match body {
+        Some(body) => parse_json(
+            &serde_json::to_vec(&body).map_err(|error| ApiError::bad_request(error.to_string()))?,
+        )?,
+        None => ShipmentRequest::default(),
+    };
     let shipment = state.app.create_shipment(&caller, &id, request).await?;
     Ok((StatusCode::CREATED, Json(shipment)))
 }

@@ -25,6 +25,7 @@ use silkroute_store::StoredQuote;
 use utoipa::ToSchema;
 
 use crate::auth::new_ulid;
+use crate::ship_from::PlanRequest;
 use crate::ship_to::ShipToRequest;
 use crate::{App, AppError, AppResult, Principal};
 
@@ -159,6 +160,7 @@ fn quote_error(error: QuoteError) -> AppError {
             AppError::field("incoterm", error.to_string())
         }
         QuoteError::NoRate { .. } => AppError::Unavailable(error.to_string()),
+        QuoteError::BadPlan(_) => AppError::Internal(error.to_string()),
         QuoteError::LandedCost(_) | QuoteError::Overflow | QuoteError::TooLarge { .. } => {
             AppError::field("lines", error.to_string())
         }
@@ -359,6 +361,17 @@ impl App {
         let rules = self.cached_rules().await?;
         let legs = self.cached_legs(rate_date).await?;
         let services = self.shipping_services(Some(today))?;
+        let preference = request.preference.unwrap_or_default();
+        let plan = self
+            .ship_from_plan(&PlanRequest {
+                destination: country,
+                date: today,
+                preference,
+                services: &services,
+                sellers: &sellers,
+                lines: products.iter().zip(quantities.iter().copied()).collect(),
+            })
+            .await?;
         // The context borrows a non-Send closure: build and drop it between awaits.
         let body = {
             let ctx = QuoteContext {
@@ -369,7 +382,7 @@ impl App {
                 },
                 buyer: buyer_kind,
                 buyer_has_valid_eu_vat,
-                preference: request.preference.unwrap_or_default(),
+                preference,
                 incoterm: request.incoterm,
                 service_choices: &service_choices,
                 date: today,
@@ -381,6 +394,7 @@ impl App {
                         quantity: *quantity,
                     })
                     .collect(),
+                plan: &plan,
                 sellers: &sellers,
                 services: &services,
                 rules: &rules,

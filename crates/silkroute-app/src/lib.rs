@@ -23,6 +23,7 @@ mod payment_events;
 mod payment_tasks;
 pub mod payments;
 mod reference;
+mod ship_from;
 mod ship_to;
 mod shipping;
 mod stock;

@@ -149,7 +149,9 @@ pub fn order_from_group(
             .map(|(index, line)| OrderLine {
                 line_no: index as i64 + 1,
                 product_id: line.product_id.clone(),
-                warehouse_id: None,
+                // The allocated warehouse: the placement reserves there and nowhere else, since
+                // the quote's taxes and delivery depend on where the parcel leaves from.
+                warehouse_id: group.warehouse_id.clone(),
                 sku: line.sku.clone(),
                 quantity: i64::from(line.quantity),
                 unit_price: line.unit_price,

@@ -6,8 +6,13 @@
 //! one, so the buyer pays exactly what they were shown.
 //!
 //! # Model
-//! * **Groups.** Lines are grouped per seller; each group ships as one parcel from the seller's
-//!   country and becomes one order. Duties and taxes are computed per group (per consignment).
+//! * **Groups.** Lines are grouped per seller and place of dispatch: each group is one parcel and
+//!   becomes one order. Where the app allocated the seller's stock (`QuoteContext::plan`), each
+//!   warehouse used is a group and a line may be split across them (each part priced at the
+//!   tier of the whole line); otherwise the seller's lines ship as one parcel from its country.
+//!   Duties and taxes are computed per group (per consignment): an `import` group by the
+//!   landed-cost engine, a `domestic` or `intra_union` group (stock already in the market) by
+//!   `landed_cost::in_market_supply` — the destination's VAT on goods and delivery, no duty.
 //! * **Currency.** The buyer pays in the destination's currency of the quote date
 //!   (`market::market_currency`, the one the landed-cost engine uses). A product's market price for
 //!   the destination is used as is (in that currency) unless a B2B price break is reached; any
@@ -35,7 +40,7 @@ use utoipa::ToSchema;
 
 use crate::country::CountryCode;
 use crate::currency::CurrencyCode;
-use crate::ids::{ProductId, SellerId};
+use crate::ids::{ProductId, SellerId, WarehouseId};
 use crate::landed_cost::{ChargeLine, ExcludedGoods, Incoterm, LandedCostError};
 use crate::money::Money;
 use crate::shipping::{Preference, ServiceLevel};
@@ -125,13 +130,68 @@ pub struct SellerTotals {
     pub total: Money,
 }
 
-/// The lines of one seller: one parcel, one future order.
+/// How a group's parcel reaches the buyer, which decides its taxes (RULES.md §15).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Supply {
+    /// Across a customs border: duty and import taxes per the landed-cost rules.
+    #[default]
+    Import,
+    /// From stock already imported into the destination country: its VAT, no duty.
+    Domestic,
+    /// From stock in another EU member state: the destination's VAT under OSS, no customs.
+    IntraUnion,
+}
+
+/// Where part of a seller's cart leaves from, as the app's allocation of the seller's stock
+/// decided it (`silkroute_logistics::allocation`): one planned parcel, one group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShipFromPlan {
+    pub seller_id: SellerId,
+    pub warehouse_id: WarehouseId,
+    pub country: CountryCode,
+    pub supply: Supply,
+    pub items: Vec<PlannedItem>,
+}
+
+/// Units of one cart line in a planned parcel, and why they ship from there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlannedItem {
+    /// Index in the request's `lines`.
+    pub line: usize,
+    pub quantity: u32,
+    /// The allocation's reason (`domestic`, `customs_union`, `cross_border_cheapest`, …).
+    pub reason: String,
+}
+
+/// Why (part of) a line ships from the group's warehouse.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AllocationNote {
+    /// Index in the request's `lines`.
+    pub line: usize,
+    #[schema(value_type = String)]
+    pub product_id: ProductId,
+    pub quantity: u32,
+    pub reason: String,
+}
+
+/// The lines of one seller leaving from one place: one parcel, one future order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct QuoteGroup {
     #[schema(value_type = String)]
     pub seller_id: SellerId,
-    /// Where the parcel leaves from (the seller's country).
+    /// Where the parcel leaves from: the allocated warehouse's country, or the seller's.
     pub ship_from: CountryCode,
+    /// The warehouse the parcel leaves from, when the seller's stock was allocated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>)]
+    pub warehouse_id: Option<WarehouseId>,
+    /// `import`, `domestic` or `intra_union`: how the parcel reaches the buyer.
+    #[serde(default)]
+    pub supply: Supply,
+    /// Why each line (or part of one) ships from here; empty without an allocation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allocation: Vec<AllocationNote>,
     pub lines: Vec<QuoteLine>,
     pub goods: Money,
     pub shipping: GroupShipping,
@@ -290,6 +350,9 @@ pub enum QuoteError {
     LandedCost(LandedCostError),
     #[error("amount overflow")]
     Overflow,
+    /// The app's ship-from plan does not match the cart (a bug, never the buyer's doing).
+    #[error("ship-from plan: {0}")]
+    BadPlan(String),
     /// The order would cost more than any amount the platform takes (see
     /// [`crate::money::MAX_ENTERED_MINOR`]).
     #[error("the order's total is above the largest the platform accepts ({max})")]

@@ -78,6 +78,7 @@
 
 mod duty;
 mod engine;
+mod in_market;
 mod regime;
 mod tariff;
 mod types;
@@ -86,6 +87,7 @@ mod types;
 mod tests;
 
 pub use engine::landed_cost;
+pub use in_market::{InMarketSupply, in_market_supply};
 pub use tariff::{
     TariffEntry, TariffError, TariffHit, TariffSchedule, TariffTable, embedded_tariff_files,
     embedded_tariffs, parse_tariff_file,

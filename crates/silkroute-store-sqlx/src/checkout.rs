@@ -67,14 +67,30 @@ where
         Ok(())
     }
 
-    /// Takes `quantity` of a product from the warehouse with the most available that has it all;
-    /// the warehouse's id, or `None` when no warehouse can serve the whole quantity.
+    /// Takes `quantity` of a product from the warehouse the quote allocated it to, or — for a
+    /// line without one — from the warehouse with the most available that has it all; the
+    /// warehouse's id, or `None` when that warehouse (or none) can serve the whole quantity.
     async fn reserve(
         tx: &mut BackendConnection<B>,
         seller: &str,
         product: &str,
+        warehouse: Option<&str>,
         quantity: i64,
     ) -> StoreResult<Option<String>> {
+        if let Some(warehouse) = warehouse {
+            return sqlx::query_scalar(
+                "UPDATE stock_levels SET reserved = reserved + $4 \
+                 WHERE seller_id = $1 AND product_id = $2 AND warehouse_id = $3 \
+                 AND on_hand - reserved >= $4 RETURNING warehouse_id",
+            )
+            .bind(seller)
+            .bind(product)
+            .bind(warehouse)
+            .bind(quantity)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(backend_error);
+        }
         sqlx::query_scalar(
             "UPDATE stock_levels SET reserved = reserved + $3 \
              WHERE seller_id = $1 AND product_id = $2 AND on_hand - reserved >= $3 \
@@ -154,8 +170,9 @@ where
         }
         let mut taken: Vec<(String, String, String, i64)> = Vec::new();
         let mut warehouses: BTreeMap<(usize, i64), String> = BTreeMap::new();
-        // Rows are locked in one global order (seller, then product) so that two checkouts
-        // of the same products can never wait on each other in a cycle (PostgreSQL).
+        // Rows are locked in one global order (seller, product, then the allocated warehouse)
+        // so that two checkouts of the same products can never wait on each other in a cycle
+        // (PostgreSQL).
         let mut wanted: Vec<(usize, &OrderLine)> = placement
             .orders
             .iter()
@@ -163,15 +180,24 @@ where
             .flat_map(|(index, order)| order.lines.iter().map(move |line| (index, line)))
             .collect();
         wanted.sort_by(|a, b| {
-            (&placement.orders[a.0].seller_id, &a.1.product_id)
-                .cmp(&(&placement.orders[b.0].seller_id, &b.1.product_id))
+            (
+                &placement.orders[a.0].seller_id,
+                &a.1.product_id,
+                &a.1.warehouse_id,
+            )
+                .cmp(&(
+                    &placement.orders[b.0].seller_id,
+                    &b.1.product_id,
+                    &b.1.warehouse_id,
+                ))
         });
         for (index, line) in wanted {
             let order = &placement.orders[index];
             {
                 let seller = order.seller_id.as_str();
                 let product = line.product_id.as_str();
-                match Self::reserve(&mut *tx, seller, product, line.quantity).await? {
+                let allocated = line.warehouse_id.as_ref().map(|id| id.as_str());
+                match Self::reserve(&mut *tx, seller, product, allocated, line.quantity).await? {
                     Some(warehouse) => {
                         taken.push((
                             seller.to_string(),
@@ -188,12 +214,16 @@ where
                             .execute(&mut *tx)
                             .await
                             .map_err(backend_error)?;
+                        // What the quoted warehouse has left (any warehouse's, without one):
+                        // the buyer re-quotes to get the rest from elsewhere.
                         let available: i64 = sqlx::query_scalar(
                             "SELECT CAST(COALESCE(SUM(on_hand - reserved), 0) AS BIGINT) \
-                             FROM stock_levels WHERE seller_id = $1 AND product_id = $2",
+                             FROM stock_levels WHERE seller_id = $1 AND product_id = $2 \
+                             AND warehouse_id LIKE $3",
                         )
                         .bind(seller)
                         .bind(product)
+                        .bind(allocated.unwrap_or("%"))
                         .fetch_one(&mut *tx)
                         .await
                         .map_err(backend_error)?;

@@ -4,9 +4,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
-use silkroute_domain::ids::{ProductId, SellerId};
+use silkroute_domain::country::CountryCode;
+use silkroute_domain::ids::{ProductId, SellerId, WarehouseId};
 use silkroute_store::{
-    StockAudit, StockLevel, StockMove, StockMoveOutcome, StockStore, StoreResult, Warehouse,
+    AvailableStock, StockAudit, StockLevel, StockMove, StockMoveOutcome, StockStore, StoreResult, Warehouse,
 };
 use sqlx::{ColumnIndex, Database, Decode, Encode, Executor, IntoArguments, Row, Type};
 
@@ -163,6 +164,50 @@ where
         .await
         .map_err(backend_error)?;
         rows.iter().map(crate::stock_level).collect()
+    }
+
+    async fn available_stock(
+        &self,
+        seller: &SellerId,
+        products: &[ProductId],
+    ) -> StoreResult<Vec<AvailableStock>> {
+        if products.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One placeholder per product ($2, $3, …): a cart holds at most 200 lines.
+        let placeholders: Vec<String> = (2..products.len() + 2).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT w.warehouse_id, w.country, w.kind, l.product_id, l.on_hand - l.reserved \
+             FROM stock_levels l JOIN warehouses w ON w.warehouse_id = l.warehouse_id \
+             WHERE l.seller_id = $1 AND l.on_hand > l.reserved AND l.product_id IN ({}) \
+             ORDER BY w.warehouse_id, l.product_id",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(seller.as_str());
+        for product in products {
+            query = query.bind(product.as_str());
+        }
+        let rows = query.fetch_all(&self.pool).await.map_err(backend_error)?;
+        let corrupt = |what: &str, detail: String| {
+            silkroute_store::StoreError::Corrupt(format!("stock: {what}: {detail}"))
+        };
+        rows.iter()
+            .map(|row| {
+                let text = |index: usize| -> StoreResult<String> {
+                    row.try_get::<String, _>(index).map_err(backend_error)
+                };
+                Ok(AvailableStock {
+                    warehouse_id: WarehouseId::parse(&text(0)?)
+                        .map_err(|e| corrupt("warehouse_id", e.to_string()))?,
+                    country: CountryCode::parse(&text(1)?)
+                        .map_err(|e| corrupt("country", e.to_string()))?,
+                    kind: text(2)?,
+                    product_id: ProductId::parse(&text(3)?)
+                        .map_err(|e| corrupt("product_id", e.to_string()))?,
+                    available: row.try_get::<i64, _>(4).map_err(backend_error)?,
+                })
+            })
+            .collect()
     }
 
     async fn stock_audit(&self) -> StoreResult<StockAudit> {

@@ -75,6 +75,7 @@ pub fn quote_body(seller: &Seller, product: &Product) -> QuoteBody {
             product,
             quantity: 1,
         }],
+        plan: &[],
         sellers: &sellers,
         services: &services,
         rules: &rules,

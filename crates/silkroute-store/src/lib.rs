@@ -44,7 +44,7 @@ pub use idempotency::{
     IdempotencyClaim, IdempotencyClaimRequest, IdempotencyReceipt, IdempotentResponse,
 };
 pub use orders::{
-    CheckoutPlacement, NewOrderEvent, OrderChange, OrderEvent, OrderFilter, OrderImport, OrderLine,
+    AvailableStock, CheckoutPlacement, NewOrderEvent, OrderChange, OrderEvent, OrderFilter, OrderImport, OrderLine,
     OrderRecord, OrderScope, PaymentChange, PaymentChangeOutcome, PaymentRecord, PlacementOutcome,
     RefundRecord, ReturnChange, ReturnRecord, StockAudit, StockLevel, StockMove, StockMoveOutcome,
     StoredQuote, Warehouse,
@@ -197,6 +197,13 @@ pub trait StockStore: Send + Sync {
     ) -> StoreResult<Vec<StockLevel>>;
     /// Reserved stock against the quantities open orders hold, platform-wide.
     async fn stock_audit(&self) -> StoreResult<StockAudit>;
+    /// What each of the seller's warehouses could ship of `products` now (on hand minus
+    /// reserved, only where some is): the input of a quote's allocation.
+    async fn available_stock(
+        &self,
+        seller: &SellerId,
+        products: &[ProductId],
+    ) -> StoreResult<Vec<AvailableStock>>;
 }
 
 /// Quotes, orders, payments, refunds and returns.

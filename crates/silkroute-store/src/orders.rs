@@ -33,6 +33,17 @@ pub struct Warehouse {
     pub created_at: DateTime<Utc>,
 }
 
+/// Units of a product one warehouse could ship now, with where the warehouse is and what it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AvailableStock {
+    pub warehouse_id: WarehouseId,
+    pub country: CountryCode,
+    /// `seller`, `platform`, `overseas_3pl` or `bonded`.
+    pub kind: String,
+    pub product_id: ProductId,
+    pub available: i64,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, ToSchema)]
 pub struct StockLevel {
     #[schema(value_type = String)]

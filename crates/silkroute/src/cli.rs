@@ -334,6 +334,16 @@ pub enum BenchCommand {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Allocation of a backlog of orders to warehouses (home, overseas 3PLs, a fulfilment
+    /// centre) against the shrinking stock, one order after another: orders per second.
+    Allocation {
+        /// Orders in the backlog.
+        #[arg(long, default_value_t = 10_000)]
+        orders: usize,
+        /// Seed of the generated backlog (the same seed, the same backlog).
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+    },
     /// Store analytics at scale: seeds the demo up to --order-lines order lines when the
     /// database has no sellers, then times a full rollup rebuild, the facts export, and the
     /// store overview (seller, platform, 365 days) and time series latency (p50/p95/p99).

@@ -365,6 +365,7 @@ impl World {
                     service_choices: &no_choices,
                     date: *day,
                     lines: cart,
+                    plan: &[],
                     sellers: &cart_sellers,
                     services: &services,
                     rules: &rules,

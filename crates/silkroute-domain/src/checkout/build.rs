@@ -7,15 +7,16 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{Days, NaiveDate};
 
 use super::{
-    DeliveryRange, Destination, DoorFee, GroupShipping, HANDLING_DAYS, MAX_LINES, MAX_QUANTITY,
-    QuoteBody, QuoteError, QuoteGroup, QuoteLine, QuoteTotals, SellerTotals, ShippingOption,
+    AllocationNote, DeliveryRange, Destination, DoorFee, GroupShipping, HANDLING_DAYS, MAX_LINES,
+    MAX_QUANTITY, QuoteBody, QuoteError, QuoteGroup, QuoteLine, QuoteTotals, SellerTotals,
+    ShipFromPlan, ShippingOption, Supply,
 };
 use crate::catalog::{Product, ProductStatus, unit_price_for};
 use crate::currency::CurrencyCode;
 use crate::fx::{FxPolicy, PublishedRate};
 use crate::ids::SellerId;
 use crate::landed_cost::{
-    self, Consignment, ConsignmentLine, Incoterm, LandedCostError, TariffTable,
+    self, Consignment, ConsignmentLine, InMarketSupply, Incoterm, LandedCostError, TariffTable,
 };
 use crate::market::{MarketRule, ShippingChannel, market_currency};
 use crate::money::{MAX_ENTERED_MINOR, Money};
@@ -23,8 +24,10 @@ use crate::party::{BuyerKind, Seller};
 use crate::shipping::{self, CarrierService, Parcel, ParcelLine, Preference, RateError};
 
 mod conversions;
+mod parcels;
 
 use conversions::{Fx, leg};
+use parcels::{GroupLine, ParcelPlan, parcels_of};
 
 /// One cart line as the app found it in the catalog.
 #[derive(Clone, Copy, Debug)]
@@ -45,6 +48,9 @@ pub struct QuoteContext<'a> {
     pub service_choices: &'a BTreeMap<SellerId, String>,
     pub date: NaiveDate,
     pub lines: Vec<CartLine<'a>>,
+    /// Where sellers' stock ships from, per planned parcel; a seller without an entry ships
+    /// everything in one parcel from its own country.
+    pub plan: &'a [ShipFromPlan],
     pub sellers: &'a [Seller],
     pub services: &'a [CarrierService],
     pub rules: &'a [MarketRule],
@@ -68,19 +74,21 @@ pub fn build_quote(ctx: &QuoteContext<'_>) -> Result<QuoteBody, QuoteError> {
 
     // Sellers in order of first appearance, each with its lines.
     let mut order: Vec<SellerId> = Vec::new();
-    let mut by_seller: BTreeMap<SellerId, Vec<(usize, CartLine<'_>)>> = BTreeMap::new();
+    let mut by_seller: BTreeMap<SellerId, Vec<GroupLine<'_>>> = BTreeMap::new();
     for (index, line) in ctx.lines.iter().enumerate() {
         let seller = &line.product.seller_id;
         if !by_seller.contains_key(seller) {
             order.push(seller.clone());
         }
-        by_seller
-            .entry(seller.clone())
-            .or_default()
-            .push((index, *line));
+        by_seller.entry(seller.clone()).or_default().push(GroupLine {
+            index,
+            cart: *line,
+            part: line.quantity,
+            reason: None,
+        });
     }
 
-    let mut groups = Vec::with_capacity(order.len());
+    let mut groups = Vec::new();
     for seller_id in order {
         let seller = ctx
             .sellers
@@ -90,12 +98,9 @@ pub fn build_quote(ctx: &QuoteContext<'_>) -> Result<QuoteBody, QuoteError> {
                 country,
                 reason: format!("seller {seller_id} is unknown"),
             })?;
-        groups.push(build_group(
-            &mut fx,
-            currency,
-            seller,
-            &by_seller[&seller_id],
-        )?);
+        for parcel in parcels_of(ctx, seller, &by_seller[&seller_id])? {
+            groups.push(build_group(&mut fx, currency, seller, &parcel)?);
+        }
     }
 
     let zero = Money::zero(currency);
@@ -170,27 +175,30 @@ fn validate_cart(ctx: &QuoteContext<'_>) -> Result<(), QuoteError> {
     Ok(())
 }
 
-/// One seller's group: its goods priced, its parcel rated, its duties and taxes estimated, and
+/// One seller's parcel: its goods priced, its parcel rated, its duties and taxes estimated, and
 /// what the buyer pays now and at the door.
 fn build_group(
     fx: &mut Fx<'_, '_>,
     currency: CurrencyCode,
     seller: &Seller,
-    lines: &[(usize, CartLine<'_>)],
+    parcel: &ParcelPlan<'_>,
 ) -> Result<QuoteGroup, QuoteError> {
     let ctx = fx.ctx;
+    // The platform is for cross-border trade: a seller's home market is not offered, even from
+    // stock; stock in another market is (RULES.md §15).
     if seller.country == ctx.destination.country {
         return Err(QuoteError::Domestic(seller.country));
     }
+    let lines = &parcel.lines;
     let settlement = seller.settlement_currency;
     let goods = price_goods(fx, currency, settlement, lines)?;
-    let options = shipping_options(fx, currency, seller, lines)?;
+    let options = shipping_options(fx, currency, seller, parcel)?;
     let selected = select_service(ctx, seller, &options)?;
     let (landed, dap_notes) = estimate_duties_and_taxes(
         ctx,
         currency,
         seller,
-        lines,
+        parcel,
         goods.consignment_lines,
         selected,
     )?;
@@ -217,10 +225,23 @@ fn build_group(
         latest: plus_days(ctx.date, HANDLING_DAYS.1 + selected.transit_days_max),
     };
     // The request line behind a line of this group's consignment.
-    let request_line = |group_line: usize| lines.get(group_line).map_or(group_line, |(i, _)| *i);
+    let request_line = |group_line: usize| lines.get(group_line).map_or(group_line, |l| l.index);
     Ok(QuoteGroup {
         seller_id: seller.id.clone(),
-        ship_from: seller.country,
+        ship_from: parcel.ship_from,
+        warehouse_id: parcel.warehouse_id.clone(),
+        supply: parcel.supply,
+        allocation: lines
+            .iter()
+            .filter_map(|line| {
+                line.reason.map(|reason| AllocationNote {
+                    line: line.index,
+                    product_id: line.cart.product.id.clone(),
+                    quantity: line.part,
+                    reason: reason.to_string(),
+                })
+            })
+            .collect(),
         lines: goods.quote_lines,
         goods: goods.total,
         shipping: GroupShipping {
@@ -267,7 +288,7 @@ fn price_goods(
     fx: &mut Fx<'_, '_>,
     currency: CurrencyCode,
     settlement: CurrencyCode,
-    lines: &[(usize, CartLine<'_>)],
+    lines: &[GroupLine<'_>],
 ) -> Result<PricedGoods, QuoteError> {
     let country = fx.ctx.destination.country;
     let mut priced = PricedGoods {
@@ -276,8 +297,10 @@ fn price_goods(
         owed_to_seller: Money::zero(settlement),
         consignment_lines: Vec::with_capacity(lines.len()),
     };
-    for (index, cart) in lines {
+    for line in lines {
+        let (index, cart, part) = (&line.index, line.cart, line.part);
         let product = cart.product;
+        // The whole line decides the tier, even when it ships in parts.
         let seller_unit = unit_price_for(product, cart.quantity);
         let tier_reached = product
             .tier_prices
@@ -299,11 +322,11 @@ fn price_goods(
                 },
             ),
         };
-        let line_total = times(unit_price, cart.quantity)?;
+        let line_total = times(unit_price, part)?;
         priced.total = add(priced.total, line_total)?;
         let owed = match market_price {
             Some(_) => fx.mid(line_total, settlement)?,
-            None => fx.mid(times(seller_unit, cart.quantity)?, settlement)?,
+            None => fx.mid(times(seller_unit, part)?, settlement)?,
         };
         priced.owed_to_seller = add(priced.owed_to_seller, owed)?;
         let title = product
@@ -314,7 +337,7 @@ fn price_goods(
             .unwrap_or_default();
         priced.consignment_lines.push(ConsignmentLine {
             hs_code: product.hs_code.clone(),
-            quantity: cart.quantity,
+            quantity: part,
             unit_value: unit_price,
             consumption_tax_rate: None,
             description: title.clone(),
@@ -326,7 +349,7 @@ fn price_goods(
             title,
             hs_code: product.hs_code.as_str().to_string(),
             origin_country: product.origin_country,
-            quantity: cart.quantity,
+            quantity: part,
             weight_g: product.weight_g,
             unit_price,
             line_total,
@@ -342,21 +365,22 @@ fn shipping_options(
     fx: &mut Fx<'_, '_>,
     currency: CurrencyCode,
     seller: &Seller,
-    lines: &[(usize, CartLine<'_>)],
+    planned: &ParcelPlan<'_>,
 ) -> Result<Vec<ShippingOption>, QuoteError> {
     let ctx = fx.ctx;
-    let parcel_lines: Vec<ParcelLine> = lines
+    let parcel_lines: Vec<ParcelLine> = planned
+        .lines
         .iter()
-        .map(|(_, cart)| ParcelLine {
-            weight_g: cart.product.weight_g,
-            dimensions_mm: cart.product.dimensions_mm,
-            quantity: cart.quantity,
+        .map(|line| ParcelLine {
+            weight_g: line.cart.product.weight_g,
+            dimensions_mm: line.cart.product.dimensions_mm,
+            quantity: line.part,
         })
         .collect();
     let parcel = Parcel::from_lines(&parcel_lines);
     let choice = shipping::shop(
         ctx.services,
-        seller.country,
+        planned.ship_from,
         ctx.destination.country,
         &parcel,
         ctx.date,
@@ -406,10 +430,11 @@ fn estimate_duties_and_taxes(
     ctx: &QuoteContext<'_>,
     currency: CurrencyCode,
     seller: &Seller,
-    lines: &[(usize, CartLine<'_>)],
+    parcel: &ParcelPlan<'_>,
     consignment_lines: Vec<ConsignmentLine>,
     selected: &ShippingOption,
 ) -> Result<(landed_cost::LandedCost, Vec<String>), QuoteError> {
+    let lines = &parcel.lines;
     let country = ctx.destination.country;
     let incoterm_preference = ctx.incoterm.or(Some(if selected.ddp_capable {
         Incoterm::Ddp
@@ -419,7 +444,7 @@ fn estimate_duties_and_taxes(
     let mut consignment = Consignment {
         destination: country,
         region: ctx.destination.region.clone(),
-        origin: seller.country,
+        origin: parcel.ship_from,
         channel: if selected.level == shipping::ServiceLevel::Economy {
             ShippingChannel::Postal
         } else {
@@ -434,9 +459,26 @@ fn estimate_duties_and_taxes(
         incoterm_preference,
     };
     let estimate = |consignment: &Consignment| {
-        landed_cost::landed_cost(consignment, ctx.rules, ctx.tariffs, &|code| leg(ctx, code))
+        let legs = |code| leg(ctx, code);
+        match parcel.supply {
+            Supply::Import => {
+                landed_cost::landed_cost(consignment, ctx.rules, ctx.tariffs, &legs)
+            }
+            Supply::Domestic | Supply::IntraUnion => landed_cost::in_market_supply(
+                consignment,
+                if parcel.supply == Supply::Domestic {
+                    InMarketSupply::Domestic
+                } else {
+                    InMarketSupply::IntraUnion
+                },
+                seller.country,
+                ctx.rules,
+                ctx.tariffs,
+                &legs,
+            ),
+        }
     };
-    let request_line = |group_line: usize| lines.get(group_line).map_or(group_line, |(i, _)| *i);
+    let request_line = |group_line: usize| lines.get(group_line).map_or(group_line, |l| l.index);
     let mut dap_notes = Vec::new();
     let landed = match estimate(&consignment) {
         Err(LandedCostError::DutyPaidUnavailable {

@@ -16,6 +16,8 @@ use crate::market::{MarketRule, embedded_rules};
 use crate::party::{BusinessModel, BuyerKind, Seller};
 use crate::shipping::{CarrierService, embedded_services};
 
+mod allocation;
+
 fn ccy(code: &str) -> CurrencyCode {
     CurrencyCode::parse(code).unwrap()
 }
@@ -135,6 +137,18 @@ fn quote_with(
     spread_bps: u32,
     incoterm: Option<Incoterm>,
 ) -> Result<QuoteBody, QuoteError> {
+    quote_planned(world, to, on, lines, spread_bps, incoterm, &[])
+}
+
+fn quote_planned(
+    world: &World,
+    to: &str,
+    on: &str,
+    lines: Vec<CartLine<'_>>,
+    spread_bps: u32,
+    incoterm: Option<Incoterm>,
+    plan: &[ShipFromPlan],
+) -> Result<QuoteBody, QuoteError> {
     let ctx = QuoteContext {
         destination: Destination {
             country: country(to),
@@ -148,6 +162,7 @@ fn quote_with(
         service_choices: &world.choices,
         date: on.parse().unwrap(),
         lines,
+        plan,
         sellers: &world.sellers,
         services: &world.services,
         rules: &world.rules,
@@ -570,3 +585,4 @@ fn a_bulgarian_quote_before_2026_is_in_lev() {
     assert_eq!(euro.totals.currency, CurrencyCode::EUR);
     assert_eq!(euro.groups[0].lines[0].unit_price, m("10.00", "EUR"));
 }
+

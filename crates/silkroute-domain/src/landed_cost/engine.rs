@@ -31,12 +31,23 @@ pub fn landed_cost(
     tariffs: &TariffTable,
     fx: &dyn Fn(CurrencyCode) -> Option<PublishedRate>,
 ) -> Result<LandedCost, LandedCostError> {
+    context(consignment, rules, tariffs, fx)?.run()
+}
+
+/// The checked consignment with the destination's rules in force and its currency: what every
+/// computation on it (an import, or a sale from stock already in the market) starts from.
+pub(super) fn context<'a>(
+    consignment: &'a Consignment,
+    rules: &'a [MarketRule],
+    tariffs: &'a TariffTable,
+    fx: Fx<'a>,
+) -> Result<Ctx<'a>, LandedCostError> {
     let source_currency = check_consignment(consignment)?;
     // The destination's currency on the quote date (Croatia's kuna until 2022-12-31).
     let currency = market_currency(consignment.destination, consignment.date, rules).ok_or(
         LandedCostError::NoDestinationCurrency(consignment.destination),
     )?;
-    let ctx = Ctx {
+    Ok(Ctx {
         c: consignment,
         rules: rules
             .iter()
@@ -50,8 +61,7 @@ pub fn landed_cost(
         fx,
         currency,
         source_currency,
-    };
-    ctx.run()
+    })
 }
 
 fn check_consignment(c: &Consignment) -> Result<CurrencyCode, LandedCostError> {
@@ -353,7 +363,7 @@ impl<'a> Ctx<'a> {
         Ok(quote)
     }
 
-    fn finish(&self, quote: &mut LandedCost) -> Result<(), LandedCostError> {
+    pub(super) fn finish(&self, quote: &mut LandedCost) -> Result<(), LandedCostError> {
         let all = quote.duty_lines.iter().chain(&quote.tax_lines);
         let (checkout, door): (Vec<&ChargeLine>, Vec<&ChargeLine>) =
             all.partition(|l| l.collected == Collection::AtCheckout);

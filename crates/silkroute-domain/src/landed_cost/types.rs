@@ -173,6 +173,12 @@ pub enum LandedCostError {
     },
     #[error("negative amount in the consignment")]
     NegativeAmount,
+    /// A sale from stock in the market whose warehouse is not in that market.
+    #[error("goods in {origin} are not in {destination}'s market: the parcel is an import")]
+    NotInMarket {
+        origin: CountryCode,
+        destination: CountryCode,
+    },
     #[error("all consignment amounts must be in one currency: found {expected} and {found}")]
     MixedCurrencies {
         expected: CurrencyCode,

@@ -33,7 +33,7 @@ pub enum CarrierError {
     Overlap { id: String, date: NaiveDate },
 }
 
-const EMBEDDED_CARRIER_FILES: [(&str, &str); 3] = [
+const EMBEDDED_CARRIER_FILES: [(&str, &str); 4] = [
     (
         "postal.toml",
         include_str!("../../../../rules/carriers/postal.toml"),
@@ -45,6 +45,10 @@ const EMBEDDED_CARRIER_FILES: [(&str, &str); 3] = [
     (
         "line-haul.toml",
         include_str!("../../../../rules/carriers/line-haul.toml"),
+    ),
+    (
+        "local.toml",
+        include_str!("../../../../rules/carriers/local.toml"),
     ),
 ];
 

@@ -147,14 +147,21 @@ impl CarrierService {
 
 impl OriginGroup {
     /// The zone a parcel from `origin` to `destination` is priced in, if the group delivers
-    /// there. Cross-border only: the origin country itself is never a destination.
+    /// there. The origin country itself is a destination only for a zone of that country alone.
     pub fn zone_for(&self, origin: CountryCode, destination: CountryCode) -> Option<&Zone> {
-        if origin == destination || self.not_served.contains(&destination) {
+        if self.not_served.contains(&destination) {
             return None;
         }
-        self.zones
+        let listed = self
+            .zones
             .iter()
-            .find(|z| z.countries.contains(&destination))
-            .or_else(|| self.zones.iter().find(|z| z.rest_of_world))
+            .find(|z| z.countries.contains(&destination));
+        // A domestic parcel only in a zone of the origin's country alone (the local card): an
+        // international card's regional zone lists its origins too, and neither it nor a
+        // rest-of-world zone prices a move inside one country.
+        if origin == destination {
+            return listed.filter(|zone| zone.countries == [origin]);
+        }
+        listed.or_else(|| self.zones.iter().find(|z| z.rest_of_world))
     }
 }

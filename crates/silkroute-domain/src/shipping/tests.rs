@@ -83,10 +83,23 @@ fn embedded_files_parse_validate_and_cover_the_world() {
             "postal.economy",
             "postal.parcel",
             "express.worldwide",
-            "linehaul.consolidated"
+            "linehaul.consolidated",
+            "local.parcel"
         ]
     );
-    for s in &all {
+    // The local card delivers inside each market it serves and nowhere else.
+    let local = service("local.parcel");
+    for group in &local.origin_groups {
+        for origin in &group.origins {
+            let served: Vec<CountryCode> = all_countries()
+                .iter()
+                .filter_map(|country| CountryCode::parse(country.alpha2).ok())
+                .filter(|d| group.zone_for(*origin, *d).is_some())
+                .collect();
+            assert_eq!(served, vec![*origin], "local.parcel from {origin}");
+        }
+    }
+    for s in all.iter().filter(|s| s.id != "local.parcel") {
         for origin in PICKUP.map(c) {
             let group = s.origin_group(origin).expect("picks up in every hub");
             let served = all_countries()
@@ -280,11 +293,18 @@ fn nothing_fits_lists_every_reason() {
     let RateError::NoServiceFits { reasons } = &error else {
         panic!("unexpected {error}");
     };
-    assert_eq!(reasons.len(), 4);
-    assert!(
+    assert_eq!(reasons.len(), 5);
+    // Every cross-border card is too light for it; the local card does not pick up in CN.
+    assert!(reasons.iter().all(|r| matches!(
+        r,
+        RateError::TooHeavy { .. } | RateError::OriginNotServed { .. }
+    )));
+    assert_eq!(
         reasons
             .iter()
-            .all(|r| matches!(r, RateError::TooHeavy { .. }))
+            .filter(|r| matches!(r, RateError::TooHeavy { .. }))
+            .count(),
+        4
     );
     let message = error.to_string();
     for id in [
@@ -447,6 +467,7 @@ fn zone_destinations() -> Vec<(String, CountryCode, CountryCode)> {
                     .iter()
                     .copied()
                     .find(|d| *d != origin)
+                    .or_else(|| zone.countries.first().copied())
                     .unwrap_or_else(|| c("BR"));
                 cases.push((s.id.clone(), origin, destination));
             }

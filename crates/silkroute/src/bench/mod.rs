@@ -1,6 +1,7 @@
 //! `silkroute bench …`: reproducible measurements against the real router on loopback, so that a
 //! figure includes routing, JSON, pricing and the database exactly as a client sees them.
 
+mod allocation;
 mod analytics;
 mod catalog;
 mod checkout;
@@ -10,6 +11,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+pub use allocation::allocation_backlog;
 pub use analytics::{AnalyticsOptions, analytics, print_analytics};
 pub use catalog::catalog;
 pub use checkout::{CheckoutOptions, checkout};

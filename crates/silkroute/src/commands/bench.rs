@@ -28,7 +28,35 @@ pub(super) async fn bench(
         BenchCommand::Checkout(args) => bench_checkout(config, database_url, args, json).await,
         BenchCommand::Analytics(args) => bench_analytics(config, args, json).await,
         BenchCommand::Documents { seconds, threads } => bench_documents(seconds, threads, json),
+        BenchCommand::Allocation { orders, seed } => bench_allocation(orders, seed, json),
     }
+}
+
+/// Allocates the generated backlog once and prints what it did and how fast.
+fn bench_allocation(orders: usize, seed: u64, json: bool) -> anyhow::Result<ExitCode> {
+    if !(1..=10_000_000).contains(&orders) {
+        return Err(UsageError("--orders must be 1–10,000,000".into()).into());
+    }
+    let run = crate::bench::allocation_backlog(orders, seed)?;
+    if json {
+        println!("{}", serde_json::json!({ "allocation": run }));
+    } else {
+        println!(
+            "allocation  {} orders ({} lines) in {:.3} s = {:.0} orders/s; {} allocated, {} back-ordered; {} parcels: {} domestic, {} intra-EU, {} import; {} lines split",
+            run.orders,
+            run.lines,
+            run.seconds,
+            run.orders_per_second,
+            run.allocated,
+            run.unallocated,
+            run.parcels,
+            run.domestic_parcels,
+            run.intra_union_parcels,
+            run.import_parcels,
+            run.split_lines,
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Renders the sample order's label, CN 23 and invoice in turn, first on one thread, then on

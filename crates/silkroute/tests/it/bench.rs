@@ -194,3 +194,53 @@ fn bench_documents_renders_on_one_and_on_several_threads() {
         .expect("run silkroute");
     assert_eq!(refused.status.code(), Some(2));
 }
+
+/// `bench allocation` is how the backlog target (10,000 orders in under a second) is checked: a
+/// small backlog through the real binary must allocate every order it can, ship some of them
+/// from stock in the buyer's market and be the same for the same seed.
+#[test]
+fn bench_allocation_allocates_a_backlog_the_same_way_for_the_same_seed() {
+    let run = |seed: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_silkroute"))
+            .args([
+                "--json",
+                "bench",
+                "allocation",
+                "--orders",
+                "2000",
+                "--seed",
+                seed,
+            ])
+            .env_remove("SILKROUTE_CONFIG")
+            .output()
+            .expect("run silkroute");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+        report["allocation"].clone()
+    };
+    let first = run("7");
+    let count = |key: &str| first[key].as_u64().unwrap_or_default();
+    assert_eq!(count("orders"), 2000, "{first}");
+    assert_eq!(count("allocated") + count("unallocated"), 2000, "{first}");
+    assert!(count("allocated") > 1_500, "{first}");
+    assert!(count("parcels") >= count("allocated"), "{first}");
+    assert_eq!(
+        count("domestic_parcels") + count("intra_union_parcels") + count("import_parcels"),
+        count("parcels")
+    );
+    assert!(count("domestic_parcels") > 0 && count("intra_union_parcels") > 0, "{first}");
+    let again = run("7");
+    for key in ["allocated", "parcels", "domestic_parcels", "split_lines"] {
+        assert_eq!(first[key], again[key], "{key}");
+    }
+    let refused = Command::new(env!("CARGO_BIN_EXE_silkroute"))
+        .args(["bench", "allocation", "--orders", "0"])
+        .env_remove("SILKROUTE_CONFIG")
+        .output()
+        .expect("run silkroute");
+    assert_eq!(refused.status.code(), Some(2));
+}

@@ -3,6 +3,7 @@
 
 mod analytics_refresh;
 mod api_addresses;
+mod api_allocation;
 mod api_analytics;
 mod api_catalog;
 mod api_checkout;

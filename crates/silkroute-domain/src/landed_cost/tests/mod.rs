@@ -10,6 +10,7 @@ mod consignment;
 mod currency;
 mod eu;
 mod gb;
+mod in_market;
 mod no;
 mod tariff;
 mod worked_examples;

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod demo;
 mod error;
 mod facts;
+mod fulfilment;
 pub mod fx_freshness;
 mod idempotency;
 mod landed_cost;
@@ -40,6 +41,7 @@ pub use checkout::{DestinationInput, Quote, QuoteLineInput, QuoteRequest, Servic
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use error::AppError;
 pub use facts::{EventFact, ImportedFact, OrderFact, RefundFact};
+pub use fulfilment::{FulfilmentConfig, ShipmentDocument, ShipmentRequest};
 pub use fx_freshness::{EcbPublication, FxFreshness, FxSyncReport};
 pub use idempotency::IdempotencyContext;
 pub use landed_cost::LandedCostRequest;
@@ -85,6 +87,8 @@ pub struct AppConfig {
     /// that process died waits at most this long before it runs the request afresh (or finds the
     /// response the request stored with its effect). Longer than any request takes.
     pub idempotency_lease_seconds: u32,
+    /// The built-in carrier's numbers and the platform's tax registrations on documents.
+    pub fulfilment: FulfilmentConfig,
 }
 
 impl Default for AppConfig {
@@ -98,6 +102,7 @@ impl Default for AppConfig {
             payment_fee_bps: 290,
             rebuild_facts_per_load: 1_000_000,
             idempotency_lease_seconds: 60,
+            fulfilment: FulfilmentConfig::default(),
         }
     }
 }

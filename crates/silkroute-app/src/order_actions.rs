@@ -66,7 +66,7 @@ fn reason(text: Option<String>) -> AppResult<Option<String>> {
 }
 
 impl App {
-    fn change(
+    pub(crate) fn change(
         &self,
         principal: &Principal,
         order: &OrderRecord,

@@ -55,12 +55,16 @@ impl<T: DeserializeOwned> FromRequest<AppState> for OptionalJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> ApiResult<OptionalJson<T>> {
-        let has_body = request
-            .headers()
+        // A body announced by its length or chunking; or, where neither header is set (an
+        // in-process request), by a JSON content type.
+        let headers = request.headers();
+        let length = headers
             .get(header::CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok())
-            .is_some_and(|value| value != "0")
-            || request.headers().contains_key(header::TRANSFER_ENCODING);
+            .and_then(|value| value.to_str().ok());
+        let has_body = match length {
+            Some(length) => length != "0",
+            None => headers.contains_key(header::TRANSFER_ENCODING) || is_json(headers),
+        };
         if !has_body {
             return Ok(OptionalJson(None));
         }

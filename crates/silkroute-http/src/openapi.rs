@@ -16,14 +16,14 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::routes::{
     addresses, analytics, catalog, checkout, events, landed_cost, orders, parties, payments,
-    reference, shipping, stock, system, tokens,
+    reference, shipments, shipping, stock, system, tokens,
 };
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Silkroute API",
-        description = "Cross-border marketplace: catalog, markets, FX, identifiers, landed cost, checkout, buyers' address books, orders, payments, stock, analytics. Errors are RFC 9457 `application/problem+json`; conventions in docs/API-DESIGN.md.",
+        description = "Cross-border marketplace: catalog, markets, FX, identifiers, landed cost, checkout, buyers' address books, orders, shipments with labels and customs documents, payments, stock, analytics. Errors are RFC 9457 `application/problem+json`; conventions in docs/API-DESIGN.md.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     servers((url = "/", description = "this server")),
@@ -113,6 +113,12 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(orders::refund_order))
         .routes(routes!(orders::request_return))
         .routes(routes!(orders::return_action))
+        .routes(routes!(shipments::create_shipment))
+        .routes(routes!(shipments::list_shipments))
+        .routes(routes!(shipments::get_shipment))
+        .routes(routes!(shipments::cancel_shipment))
+        .routes(routes!(shipments::shipment_label))
+        .routes(routes!(shipments::shipment_document))
         .routes(routes!(payments::payment_webhook))
         .routes(routes!(stock::create_warehouse, stock::list_warehouses))
         .routes(routes!(stock::move_stock))

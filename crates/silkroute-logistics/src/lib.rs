@@ -9,4 +9,5 @@ pub mod customs_mode;
 pub mod parcel;
 pub mod postal_declaration;
 pub mod sdr;
+pub mod shipment;
 pub mod tracking_number;

@@ -177,6 +177,50 @@ impl S10Range {
         })
     }
 
+    /// The range as stored after earlier issues: `next_serial` is the next one to issue, or
+    /// `None` once the last was issued. A next serial outside the range is refused, so a stored
+    /// counter that was tampered with cannot issue numbers of another range.
+    pub fn resume(
+        service_indicator: &str,
+        country: CountryCode,
+        first_serial: u32,
+        last_serial: u32,
+        next_serial: Option<u32>,
+    ) -> Result<S10Range, TrackingNumberError> {
+        let mut range = S10Range::new(service_indicator, country, first_serial, last_serial)?;
+        if let Some(next) = next_serial
+            && !(first_serial..=last_serial).contains(&next)
+        {
+            return Err(TrackingNumberError::BadRange {
+                first: next,
+                last: last_serial,
+            });
+        }
+        range.next_serial = next_serial;
+        Ok(range)
+    }
+
+    /// The next serial to issue; `None` when the range is exhausted.
+    pub fn next_serial(&self) -> Option<u32> {
+        self.next_serial
+    }
+
+    pub fn service_indicator(&self) -> &str {
+        &self.service_indicator
+    }
+
+    pub fn country(&self) -> CountryCode {
+        self.country
+    }
+
+    pub fn first_serial(&self) -> u32 {
+        self.first_serial
+    }
+
+    pub fn last_serial(&self) -> u32 {
+        self.last_serial
+    }
+
     pub fn is_exhausted(&self) -> bool {
         self.next_serial.is_none()
     }

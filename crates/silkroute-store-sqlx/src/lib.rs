@@ -35,6 +35,7 @@ mod rollup_recency;
 mod rollup_streams;
 mod rollup_writes;
 mod settings;
+mod shipments;
 mod stock;
 mod store;
 mod storefront;

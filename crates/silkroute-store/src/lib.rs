@@ -16,6 +16,7 @@ mod page;
 mod payment_tasks;
 mod records;
 pub mod rows;
+mod shipments;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -51,6 +52,7 @@ pub use orders::{
 pub use page::{Page, PageRequest};
 pub use payment_tasks::{PaymentTask, PaymentTaskAction};
 pub use records::{FxCoverage, ProductFilter, RowCounts, TokenRecord};
+pub use shipments::{NewShipment, ShipmentFilter, ShipmentInsert, ShipmentStore};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -423,6 +425,7 @@ pub trait Store:
     + PaymentTaskStore
     + StockStore
     + OrderStore
+    + ShipmentStore
     + OrderImportStore
     + StorefrontStore
     + FactStore

@@ -70,6 +70,11 @@ pub enum Command {
         #[command(subcommand)]
         command: AddressCommand,
     },
+    /// Shipments: label an order, print its label and customs documents.
+    Shipment {
+        #[command(subcommand)]
+        command: ShipmentCommand,
+    },
     /// API tokens.
     Token {
         #[command(subcommand)]
@@ -270,6 +275,31 @@ pub enum TokenCommand {
         buyer: Option<String>,
         #[arg(long, default_value = "")]
         label: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ShipmentCommand {
+    /// Label an order's unshipped units (as the operator) and print the shipment.
+    Create {
+        #[arg(long)]
+        order: String,
+        /// A carrier service id (default: the one chosen at checkout).
+        #[arg(long)]
+        service: Option<String>,
+    },
+    /// Write a shipment's 100 × 150 mm label as PDF.
+    Label {
+        shipment: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write a shipment's customs document as PDF: `cn23` or `commercial_invoice`.
+    Document {
+        shipment: String,
+        kind: String,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use silkroute_app::{App, AppConfig, AppError, SystemClock};
+use silkroute_app::{App, AppConfig, AppError, FulfilmentConfig, SystemClock};
 use silkroute_domain::fx::RateMode;
 
 use crate::cli::{
@@ -21,6 +21,7 @@ mod fx;
 mod reference;
 mod report;
 mod serve;
+mod shipments;
 mod tokens;
 
 use demo::run_demo;
@@ -77,6 +78,14 @@ fn app_config(config: &Config) -> AppConfig {
         payment_fee_bps: config.payment_fee_bps,
         rebuild_facts_per_load: config.analytics_rebuild_facts_per_load,
         idempotency_lease_seconds: config.idempotency_lease_seconds,
+        fulfilment: FulfilmentConfig {
+            test_carrier_service_indicator: config.test_carrier_service_indicator.clone(),
+            test_carrier_first_serial: config.test_carrier_first_serial,
+            test_carrier_last_serial: config.test_carrier_last_serial,
+            platform_ioss_number: config.platform_ioss_number.clone(),
+            platform_uk_vat_number: config.platform_uk_vat_number.clone(),
+            platform_voec_number: config.platform_voec_number.clone(),
+        },
     }
 }
 
@@ -142,6 +151,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             )
             .await
         }
+        Command::Shipment { command } => shipments::shipment(&config, command, json).await,
         Command::Bench { command } => {
             bench::bench(&config, cli.database_url.clone(), command, json).await
         }

@@ -44,6 +44,15 @@ pub struct Config {
     pub metrics_bind: Option<SocketAddr>,
     /// When set, `/metrics` answers only `Authorization: Bearer <metrics_token>`.
     pub metrics_token: Option<String>,
+    /// The S10 service indicator and serial range the built-in `test` carrier numbers from.
+    pub test_carrier_service_indicator: String,
+    pub test_carrier_first_serial: u32,
+    pub test_carrier_last_serial: u32,
+    /// The platform's registrations printed on customs documents when it collected the import
+    /// VAT at checkout: EU IOSS, UK VAT, Norway VOEC.
+    pub platform_ioss_number: Option<String>,
+    pub platform_uk_vat_number: Option<String>,
+    pub platform_voec_number: Option<String>,
 }
 
 impl Default for Config {
@@ -67,6 +76,12 @@ impl Default for Config {
             secure_cookies: None,
             metrics_bind: None,
             metrics_token: None,
+            test_carrier_service_indicator: "RR".to_string(),
+            test_carrier_first_serial: 1,
+            test_carrier_last_serial: 99_999_999,
+            platform_ioss_number: None,
+            platform_uk_vat_number: None,
+            platform_voec_number: None,
         }
     }
 }
@@ -204,6 +219,18 @@ idempotency_lease_seconds = 60
 # `Authorization: Bearer <metrics_token>`.
 # metrics_bind = "127.0.0.1:9090"
 # metrics_token = "a-long-random-string"
+
+# The built-in `test` carrier numbers labels with UPU S10 ids from this range, counting per
+# issuing (ship-from) country in the database: RR = registered letter post.
+test_carrier_service_indicator = "RR"
+test_carrier_first_serial = 1
+test_carrier_last_serial = 99999999
+
+# The platform's registrations, printed on commercial invoices and CN 23s when it collected the
+# import VAT at checkout (EU IOSS, UK VAT at the point of sale, Norway VOEC).
+# platform_ioss_number = "IM2760000742"
+# platform_uk_vat_number = "GB123456789"
+# platform_voec_number = "VOEC2012345"
 "#;
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod orders;
 pub mod parties;
 pub mod payments;
 pub mod reference;
+pub mod shipments;
 pub mod shipping;
 pub mod stock;
 pub mod system;

@@ -18,6 +18,7 @@ mod api_openapi;
 mod api_orders;
 mod api_reference;
 mod api_ship_to;
+mod api_shipments;
 mod api_shipping;
 mod bench;
 mod cli;

@@ -62,8 +62,13 @@ impl TestApp {
                 .expect("time"),
         ));
         // Usually the tests send payment notifications themselves, signed, when they want them.
+        // The platform's IOSS number of the documents crate's sample, printed on invoices.
         let config = AppConfig {
             deliver_payment_notifications,
+            fulfilment: silkroute_app::FulfilmentConfig {
+                platform_ioss_number: Some("IM2760000742".to_string()),
+                ..silkroute_app::FulfilmentConfig::default()
+            },
             ..AppConfig::default()
         };
         let app = App::new(database.store.clone(), clock.clone(), config);

@@ -64,7 +64,10 @@ impl App {
         {
             errors.push(
                 format!("{field}.country"),
-                format!("the address is in {}, the destination is {country}", valid.country()),
+                format!(
+                    "the address is in {}, the destination is {country}",
+                    valid.country()
+                ),
             );
             return Ok(None);
         }

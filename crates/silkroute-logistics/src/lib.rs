@@ -10,3 +10,4 @@ pub mod parcel;
 pub mod postal_declaration;
 pub mod sdr;
 pub mod tracking_number;
+pub mod transfer;

@@ -103,6 +103,7 @@ pub async fn run(store: Arc<dyn Store>) {
     market_rules(&*store).await;
     parties(&*store).await;
     crate::addresses_story::run(&*store).await;
+    crate::transfers_story::run(&*store).await;
     imported_history(&*store).await;
     catalog(&*store).await;
     tokens(&*store).await;

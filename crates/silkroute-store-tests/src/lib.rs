@@ -7,6 +7,7 @@ pub mod conformance;
 pub mod durable_requests_story;
 pub mod orders_story;
 pub mod settings_story;
+pub mod transfers_story;
 
 use std::sync::Arc;
 

@@ -16,6 +16,7 @@ mod page;
 mod payment_tasks;
 mod records;
 pub mod rows;
+mod transfers;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -51,6 +52,10 @@ pub use orders::{
 pub use page::{Page, PageRequest};
 pub use payment_tasks::{PaymentTask, PaymentTaskAction};
 pub use records::{FxCoverage, ProductFilter, RowCounts, TokenRecord};
+pub use transfers::{
+    CustomsDeclaration, DeclarationFilter, DispatchOutcome, ReceiveOutcome, TransferDispatch,
+    TransferLine, TransferReceipt, TransferRecord, TransferStore,
+};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -415,6 +420,7 @@ pub trait Store:
     + IdempotencyStore
     + PaymentTaskStore
     + StockStore
+    + TransferStore
     + OrderStore
     + OrderImportStore
     + StorefrontStore

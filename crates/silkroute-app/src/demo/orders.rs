@@ -522,6 +522,7 @@ impl World {
                     on_hand,
                     reserved: held,
                     available: on_hand - held,
+                    in_transit: 0,
                 })
             })
             .collect();

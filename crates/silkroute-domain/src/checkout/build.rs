@@ -432,6 +432,7 @@ fn estimate_duties_and_taxes(
         insurance: Money::zero(currency),
         date: ctx.date,
         incoterm_preference,
+        commercial_import: false,
     };
     let estimate = |consignment: &Consignment| {
         landed_cost::landed_cost(consignment, ctx.rules, ctx.tariffs, &|code| leg(ctx, code))

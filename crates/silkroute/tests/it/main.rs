@@ -18,6 +18,7 @@ mod api_orders;
 mod api_reference;
 mod api_ship_to;
 mod api_shipping;
+mod api_transfers;
 mod bench;
 mod cli;
 mod demo;

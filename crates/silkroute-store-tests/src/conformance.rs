@@ -103,12 +103,12 @@ pub async fn run(store: Arc<dyn Store>) {
     market_rules(&*store).await;
     parties(&*store).await;
     crate::addresses_story::run(&*store).await;
-    crate::transfers_story::run(&*store).await;
     imported_history(&*store).await;
     catalog(&*store).await;
     tokens(&*store).await;
     crate::durable_requests_story::run(&*store).await;
     crate::orders_story::run(store.clone()).await;
+    crate::transfers_story::run(&*store).await;
 }
 
 async fn migrations_are_idempotent(store: &dyn Store) {

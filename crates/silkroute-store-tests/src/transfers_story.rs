@@ -32,7 +32,8 @@ fn declaration(n: u64, seller_id: &SellerId, mode: Option<&str>, day: u32) -> Cu
         reference_id: "trf_x".into(),
         origin_country: CountryCode::parse("CN").expect("country"),
         destination_country: CountryCode::parse("DE").expect("country"),
-        declared_value: money(100_000, "CNY"),
+        // One currency per declaration: an import's is the importing country's.
+        declared_value: money(100_000, if mode.is_some() { "CNY" } else { "EUR" }),
         duty: mode.is_none().then(|| money(1_200, "EUR")),
         import_vat: mode.is_none().then(|| money(2_128, "EUR")),
         hs_lines: serde_json::json!([{"hs_code": "610910", "quantity": 100}]),

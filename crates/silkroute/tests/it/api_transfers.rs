@@ -139,6 +139,8 @@ async fn a_sea_transfer_is_declared_for_export_received_and_costed_with_its_duty
         let theirs = app.get("/api/v1/customs/declarations", Some(&rival)).await;
         assert_eq!(theirs.body["data"], json!([]));
 
+        // Four weeks at sea.
+        app.clock.advance(chrono::Duration::days(28));
         let received = app
             .post(
                 &format!("{path}/receive"),

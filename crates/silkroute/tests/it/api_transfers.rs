@@ -268,3 +268,75 @@ async fn an_invalid_transfer_is_a_422_at_its_field_and_writes_nothing() {
         app.finish().await;
     }
 }
+
+fn silkroute(args: &[&str], database_url: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_silkroute"))
+        .args(args)
+        .env("SILKROUTE_DATABASE_URL", database_url)
+        .env_remove("SILKROUTE_CONFIG")
+        .output()
+        .expect("run silkroute")
+}
+
+#[tokio::test]
+async fn the_cli_lists_transfers_and_writes_the_brokers_csv() {
+    for app in TestApp::all().await {
+        let url = app.database.as_ref().expect("database").url.clone();
+        let listing = app.listing("Dragon Tees", "CN", shirt("TEE-1"), 150).await;
+        let germany = overseas_warehouse(&app, &listing).await;
+        let body = transfer_body(
+            &listing,
+            &germany,
+            json!({"mode": "sea", "containers": ["MSKU9070323"]}),
+            40,
+        );
+        let created = app
+            .post("/api/v1/transfers", Some(&listing.token), body)
+            .await;
+        assert_eq!(created.status, 201, "{}", created.body);
+        let transfer_id = created.body["id"].as_str().expect("id");
+
+        let listed = silkroute(&["transfer", "list"], &url);
+        let out = String::from_utf8_lossy(&listed.stdout);
+        assert_eq!(listed.status.code(), Some(0), "{out}");
+        assert!(
+            out.contains(transfer_id) && out.contains("40 units by sea (MSKU9070323) in_transit"),
+            "{out}"
+        );
+
+        let file =
+            std::env::temp_dir().join(format!("silkroute-declarations-{}.csv", ulid::Ulid::new()));
+        let path = file.to_string_lossy().to_string();
+        let written = silkroute(
+            &["customs", "declarations", "--mode", "9810", "--out", &path],
+            &url,
+        );
+        assert_eq!(
+            written.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&written.stderr)
+        );
+        let csv = std::fs::read_to_string(&file).expect("csv");
+        let rows: Vec<&str> = csv.lines().collect();
+        assert_eq!(rows.len(), 2, "{csv}");
+        assert!(rows[0].starts_with("declaration_id,"));
+        assert!(rows[1].contains(transfer_id) && rows[1].contains("MSKU9070323"));
+        std::fs::remove_file(&file).ok();
+
+        for bad in [
+            vec!["customs", "declarations", "--mode", "9999"],
+            vec!["customs", "declarations", "--from", "30/10/2026"],
+            vec!["transfer", "list", "--seller", "nobody"],
+        ] {
+            let refused = silkroute(&bad, &url);
+            assert_eq!(
+                refused.status.code(),
+                Some(2),
+                "{bad:?}: {}",
+                String::from_utf8_lossy(&refused.stderr)
+            );
+        }
+        app.finish().await;
+    }
+}

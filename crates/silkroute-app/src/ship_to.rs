@@ -64,10 +64,7 @@ impl App {
         {
             errors.push(
                 format!("{field}.country"),
-                format!(
-                    "the address is in {}, the destination is {country}",
-                    valid.country()
-                ),
+                format!("the address is in {}, the destination is {country}", valid.country()),
             );
             return Ok(None);
         }

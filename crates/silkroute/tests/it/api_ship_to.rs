@@ -112,18 +112,14 @@ async fn an_invalid_ship_to_is_a_422_at_its_field() {
         for (country, address, field) in cases {
             let mut body = quote_body(&listing.product_id, json!({"ship_to": address}));
             body["destination"]["country"] = json!(country);
-            let reply = app
-                .post("/api/v1/checkout/quotes", Some(&buyer), body)
-                .await;
+            let reply = app.post("/api/v1/checkout/quotes", Some(&buyer), body).await;
             assert_problem(&reply, 422, Some(field));
         }
         let both = quote_body(
             &listing.product_id,
             json!({"ship_to": koeln(), "address_id": "adr_01JD0000000000000000000000"}),
         );
-        let reply = app
-            .post("/api/v1/checkout/quotes", Some(&buyer), both)
-            .await;
+        let reply = app.post("/api/v1/checkout/quotes", Some(&buyer), both).await;
         assert_problem(&reply, 422, Some("address_id"));
         app.finish().await;
     }

@@ -17,6 +17,7 @@ mod payment_tasks;
 mod records;
 pub mod rows;
 mod shipments;
+mod transfers;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -53,6 +54,10 @@ pub use page::{Page, PageRequest};
 pub use payment_tasks::{PaymentTask, PaymentTaskAction};
 pub use records::{FxCoverage, ProductFilter, RowCounts, TokenRecord};
 pub use shipments::{NewShipment, ShipmentFilter, ShipmentInsert, ShipmentStore};
+pub use transfers::{
+    CustomsDeclaration, DeclarationFilter, DispatchOutcome, ReceiveOutcome, TransferDispatch,
+    TransferLine, TransferReceipt, TransferRecord, TransferStore,
+};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -424,6 +429,7 @@ pub trait Store:
     + IdempotencyStore
     + PaymentTaskStore
     + StockStore
+    + TransferStore
     + OrderStore
     + ShipmentStore
     + OrderImportStore

@@ -15,6 +15,8 @@ use chrono::NaiveDate;
 use silkroute_domain::catalog::Product;
 use silkroute_domain::checkout::{PlannedItem, ShipFromPlan, Supply};
 use silkroute_domain::country::CountryCode;
+use silkroute_domain::currency::CurrencyCode;
+use silkroute_domain::money::Money;
 use silkroute_domain::party::Seller;
 use silkroute_domain::shipping::{self, CarrierService, Parcel, ParcelLine, Preference};
 use silkroute_logistics::allocation::{
@@ -107,11 +109,38 @@ impl App {
 
 /// The seller's warehouses holding any of its lines, each with what a parcel of the seller's
 /// whole cart from there would cost and take; a warehouse no service can ship from is left out.
+/// A seller with stock in one warehouse only has nothing to rank: it is not rated here (the
+/// quote rates its parcel anyway), which keeps the common case at one query per seller.
 fn candidates(
     request: &PlanRequest<'_>,
     lines: &[(usize, &Product, u32)],
     stock: Vec<silkroute_store::AvailableStock>,
 ) -> Vec<CandidateWarehouse> {
+    if let Some(first) = stock.first()
+        && stock
+            .iter()
+            .all(|row| row.warehouse_id == first.warehouse_id)
+    {
+        let Some(kind) = WarehouseKind::parse(&first.kind) else {
+            return Vec::new();
+        };
+        let (warehouse_id, country) = (first.warehouse_id.clone(), first.country);
+        return vec![CandidateWarehouse {
+            warehouse_id,
+            kind,
+            country,
+            available: stock
+                .into_iter()
+                .map(|row| {
+                    let available = u32::try_from(row.available).unwrap_or(u32::MAX);
+                    (row.product_id, available)
+                })
+                .collect(),
+            // Unranked: the only candidate.
+            shipping_cost: Money::zero(CurrencyCode::USD),
+            transit_days: TransitDays { min: 0, max: 0 },
+        }];
+    }
     let mut by_warehouse: BTreeMap<_, CandidateWarehouse> = BTreeMap::new();
     let parcel = Parcel::from_lines(
         &lines

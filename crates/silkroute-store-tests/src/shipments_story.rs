@@ -59,6 +59,7 @@ fn shipment(order: &OrderRecord, n: u64, range: &mut S10Range, quantity: i64) ->
         declaration: None,
         contents_value: Money::from_minor(1_234 * quantity, order.goods.currency()),
         contents_sdr: None,
+        packed_at: None,
         created_at: at(n as i64 % 100),
         updated_at: at(n as i64 % 100),
     }

@@ -14,6 +14,7 @@ mod idempotency;
 mod orders;
 mod page;
 mod payment_tasks;
+mod picking;
 mod records;
 pub mod rows;
 mod shipments;
@@ -50,6 +51,7 @@ pub use orders::{
     StockLevel, StockMove, StockMoveOutcome, StoredQuote, Warehouse,
 };
 pub use page::{Page, PageRequest};
+pub use picking::{NewHandOver, PickingStore};
 pub use payment_tasks::{PaymentTask, PaymentTaskAction};
 pub use records::{FxCoverage, ProductFilter, RowCounts, TokenRecord};
 pub use shipments::{NewShipment, ShipmentFilter, ShipmentInsert, ShipmentStore};
@@ -426,6 +428,7 @@ pub trait Store:
     + StockStore
     + OrderStore
     + ShipmentStore
+    + PickingStore
     + OrderImportStore
     + StorefrontStore
     + FactStore

@@ -151,7 +151,10 @@ mod tests {
         let expected = [unit("TEE-1", Some(TEE), 3), unit("CUP-2", None, 1)];
         let problems = check_scans(&expected, &scans(&[TEE]));
         assert_eq!(fields(&problems), vec!["scans"]);
-        assert!(problems[0].message.contains("2 × SKU TEE-1"), "{problems:?}");
+        assert!(
+            problems[0].message.contains("2 × SKU TEE-1"),
+            "{problems:?}"
+        );
         assert!(problems[0].message.contains("CUP-2"), "{problems:?}");
     }
 }

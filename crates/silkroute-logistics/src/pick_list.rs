@@ -45,7 +45,10 @@ pub struct PickRow {
 pub fn batch(demand: &[PickDemand]) -> Vec<PickRow> {
     let mut rows: Vec<PickRow> = Vec::new();
     for line in demand.iter().filter(|line| line.quantity > 0) {
-        let row = match rows.iter_mut().find(|row| row.product_id == line.product_id) {
+        let row = match rows
+            .iter_mut()
+            .find(|row| row.product_id == line.product_id)
+        {
             Some(row) => row,
             None => {
                 rows.push(PickRow {
@@ -70,7 +73,8 @@ pub fn batch(demand: &[PickDemand]) -> Vec<PickRow> {
         }
     }
     for row in &mut rows {
-        row.orders.sort_by(|a, b| a.order_id.as_str().cmp(b.order_id.as_str()));
+        row.orders
+            .sort_by(|a, b| a.order_id.as_str().cmp(b.order_id.as_str()));
     }
     rows.sort_by(|a, b| {
         a.sku

@@ -51,8 +51,8 @@ pub use orders::{
     StockLevel, StockMove, StockMoveOutcome, StoredQuote, Warehouse,
 };
 pub use page::{Page, PageRequest};
-pub use picking::{NewHandOver, PickingStore};
 pub use payment_tasks::{PaymentTask, PaymentTaskAction};
+pub use picking::{NewHandOver, PickingStore};
 pub use records::{FxCoverage, ProductFilter, RowCounts, TokenRecord};
 pub use shipments::{NewShipment, ShipmentFilter, ShipmentInsert, ShipmentStore};
 

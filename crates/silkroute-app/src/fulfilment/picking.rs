@@ -68,7 +68,11 @@ impl PickList {
 }
 
 impl App {
-    pub async fn pick_list(&self, principal: &Principal, warehouse_id: &str) -> AppResult<PickList> {
+    pub async fn pick_list(
+        &self,
+        principal: &Principal,
+        warehouse_id: &str,
+    ) -> AppResult<PickList> {
         let warehouse = self.own_warehouse(principal, warehouse_id).await?;
         let demand = self
             .store
@@ -165,7 +169,11 @@ impl App {
     }
 
     /// The manifest with its warehouse and parcels, as printed (PDF) and exported (CSV).
-    pub async fn manifest_sheet(&self, principal: &Principal, id: &str) -> AppResult<ManifestSheet> {
+    pub async fn manifest_sheet(
+        &self,
+        principal: &Principal,
+        id: &str,
+    ) -> AppResult<ManifestSheet> {
         let manifest = self.get_manifest(principal, id).await?;
         let warehouse = self
             .warehouse_of(&manifest.seller_id, &manifest.warehouse_id)

@@ -96,7 +96,11 @@ async fn pick_pack_and_hand_over_a_warehouses_orders() {
         // Packing: a wrong item, then a partial scan, are refused with nothing written.
         let pack_uri = format!("/api/v1/shipments/{shipment}/pack");
         let wrong = app
-            .post(&pack_uri, Some(&tee.token), json!({"scans": [OTHER_GTIN, TEE_GTIN]}))
+            .post(
+                &pack_uri,
+                Some(&tee.token),
+                json!({"scans": [OTHER_GTIN, TEE_GTIN]}),
+            )
             .await;
         assert_problem(&wrong, 422, Some("scans[0]"));
         let partial = app
@@ -114,9 +118,17 @@ async fn pick_pack_and_hand_over_a_warehouses_orders() {
         let unpacked = app
             .get(&format!("/api/v1/shipments/{shipment}"), Some(&tee.token))
             .await;
-        assert!(unpacked.body.get("packed_at").is_none(), "{}", unpacked.body);
+        assert!(
+            unpacked.body.get("packed_at").is_none(),
+            "{}",
+            unpacked.body
+        );
         let packed = app
-            .post(&pack_uri, Some(&tee.token), json!({"scans": [TEE_GTIN, TEE_GTIN]}))
+            .post(
+                &pack_uri,
+                Some(&tee.token),
+                json!({"scans": [TEE_GTIN, TEE_GTIN]}),
+            )
             .await;
         assert_eq!(packed.status, 200, "{}", packed.body);
         assert!(packed.body["packed_at"].is_string(), "{}", packed.body);
@@ -132,7 +144,11 @@ async fn pick_pack_and_hand_over_a_warehouses_orders() {
             assert_eq!(status, 404, "{uri}");
         }
         let foreign_pack = app
-            .post(&pack_uri, Some(&other), json!({"scans": [TEE_GTIN, TEE_GTIN]}))
+            .post(
+                &pack_uri,
+                Some(&other),
+                json!({"scans": [TEE_GTIN, TEE_GTIN]}),
+            )
             .await;
         assert_problem(&foreign_pack, 404, None);
         let foreign_manifest = app.post(&manifests_uri, Some(&other), json!({})).await;
@@ -151,7 +167,11 @@ async fn pick_pack_and_hand_over_a_warehouses_orders() {
         let again = app.post(&manifests_uri, Some(&tee.token), json!({})).await;
         assert_problem(&again, 409, None);
         let packed_again = app
-            .post(&pack_uri, Some(&tee.token), json!({"scans": [TEE_GTIN, TEE_GTIN]}))
+            .post(
+                &pack_uri,
+                Some(&tee.token),
+                json!({"scans": [TEE_GTIN, TEE_GTIN]}),
+            )
             .await;
         assert_problem(&packed_again, 409, None);
 
@@ -167,7 +187,10 @@ async fn pick_pack_and_hand_over_a_warehouses_orders() {
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines.len(), 2, "{csv}");
         assert!(lines[0].starts_with("manifest_id,carrier,tracking_number,"));
-        assert!(lines[1].contains(&tracking) && lines[1].contains(&first), "{csv}");
+        assert!(
+            lines[1].contains(&tracking) && lines[1].contains(&first),
+            "{csv}"
+        );
         let (status, content_type, pdf) = fetch(
             &app,
             &format!("/api/v1/manifests/{manifest_id}.pdf"),
@@ -203,10 +226,17 @@ async fn a_carrier_with_nothing_waiting_has_nothing_to_hand_over() {
         let (_, placed) = order(&app, &tee, 1, true, true).await;
         let shipped = ship(&app, &tee.token, &placed, json!({})).await;
         assert_eq!(shipped.status, 201, "{}", shipped.body);
-        let carrier = shipped.body["carrier"].as_str().expect("carrier").to_string();
+        let carrier = shipped.body["carrier"]
+            .as_str()
+            .expect("carrier")
+            .to_string();
         let uri = format!("/api/v1/warehouses/{warehouse}/manifests");
         let nobody = app
-            .post(&uri, Some(&tee.token), json!({"carrier": "no-such-carrier"}))
+            .post(
+                &uri,
+                Some(&tee.token),
+                json!({"carrier": "no-such-carrier"}),
+            )
             .await;
         assert_problem(&nobody, 409, None);
         let blank = app
@@ -215,7 +245,10 @@ async fn a_carrier_with_nothing_waiting_has_nothing_to_hand_over() {
         assert_problem(&blank, 422, Some("carrier"));
         let bad_scan = app
             .post(
-                &format!("/api/v1/shipments/{}/pack", shipped.body["id"].as_str().expect("id")),
+                &format!(
+                    "/api/v1/shipments/{}/pack",
+                    shipped.body["id"].as_str().expect("id")
+                ),
                 Some(&tee.token),
                 json!({"scans": ["not-a-gtin"]}),
             )

@@ -34,7 +34,12 @@ pub(crate) struct Seller {
 }
 
 /// A CN seller with `product` in stock in a warehouse with (or without) a ship-from address.
-pub(crate) async fn seller(app: &TestApp, name: &str, product: Value, with_address: bool) -> Seller {
+pub(crate) async fn seller(
+    app: &TestApp,
+    name: &str,
+    product: Value,
+    with_address: bool,
+) -> Seller {
     let (_, token) = app.seller(name, "CN").await;
     let created = app.post("/api/v1/products", Some(&token), product).await;
     assert_eq!(created.status, 201, "{}", created.body);
@@ -98,7 +103,12 @@ pub(crate) async fn order(
     (buyer, order_id)
 }
 
-pub(crate) async fn ship(app: &TestApp, token: &str, order_id: &str, body: Value) -> crate::support::Reply {
+pub(crate) async fn ship(
+    app: &TestApp,
+    token: &str,
+    order_id: &str,
+    body: Value,
+) -> crate::support::Reply {
     app.post(
         &format!("/api/v1/orders/{order_id}/shipments"),
         Some(token),

@@ -59,37 +59,37 @@ fn parcels(flow: &mut Flow, sheet: &ManifestSheet) {
     let columns = [
         Column {
             title: "#",
-            width_mm: 10.0,
+            width_mm: 8.0,
             align: Align::Right,
         },
         Column {
             title: "Tracking number",
-            width_mm: 38.0,
+            width_mm: 34.0,
             align: Align::Left,
         },
         Column {
             title: "Carrier",
-            width_mm: 22.0,
+            width_mm: 18.0,
             align: Align::Left,
         },
         Column {
             title: "Order",
-            width_mm: 55.0,
+            width_mm: 64.0,
             align: Align::Left,
         },
         Column {
-            title: "Destination",
-            width_mm: 20.0,
+            title: "To",
+            width_mm: 16.0,
             align: Align::Left,
         },
         Column {
             title: "Weight",
-            width_mm: 20.0,
+            width_mm: 22.0,
             align: Align::Right,
         },
         Column {
             title: "Verified",
-            width_mm: 15.0,
+            width_mm: 18.0,
             align: Align::Left,
         },
     ];

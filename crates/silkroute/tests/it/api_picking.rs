@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::api_shipments::{fetch, have, order, pdf_text, scratch, seller, ship};
+use crate::api_shipments::{fetch, have, order, pdf_text, scratch, seller, ship, silkroute};
 use crate::support::{TestApp, assert_problem, shirt};
 
 const TEE_GTIN: &str = "4006381333931";
@@ -215,6 +215,7 @@ async fn pick_pack_and_hand_over_a_warehouses_orders() {
             .await;
             assert_eq!(status, 404, "{suffix}");
         }
+        app.finish().await;
     }
 }
 
@@ -259,5 +260,38 @@ async fn a_carrier_with_nothing_waiting_has_nothing_to_hand_over() {
             .await;
         assert_eq!(manifest.status, 201, "{}", manifest.body);
         assert_eq!(manifest.body["carrier"], json!(carrier));
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_cli_hands_a_warehouses_parcels_over() {
+    for app in TestApp::all().await {
+        let url = app.database.as_ref().expect("database").url.clone();
+        let tee = seller(&app, "Shenzhen Silk", shirt("TEE-1"), true).await;
+        let warehouse = warehouse_id(&app, &tee.token).await;
+        let (_, placed) = order(&app, &tee, 1, true, true).await;
+        let shipped = ship(&app, &tee.token, &placed, json!({})).await;
+        assert_eq!(shipped.status, 201, "{}", shipped.body);
+        let created = silkroute(&["manifest", "create", "--warehouse", &warehouse], &url);
+        let stdout = String::from_utf8_lossy(&created.stdout).to_string();
+        assert!(
+            created.status.success(),
+            "{stdout}{}",
+            String::from_utf8_lossy(&created.stderr)
+        );
+        let manifest_id = stdout.trim();
+        assert!(manifest_id.starts_with("mnf_"), "{stdout}");
+        let read = app
+            .get(
+                &format!("/api/v1/manifests/{manifest_id}"),
+                Some(&tee.token),
+            )
+            .await;
+        assert_eq!(read.status, 200, "{}", read.body);
+        assert_eq!(read.body["shipment_ids"], json!([shipped.body["id"]]));
+        let again = silkroute(&["manifest", "create", "--warehouse", &warehouse], &url);
+        assert!(!again.status.success(), "nothing is left to hand over");
+        app.finish().await;
     }
 }

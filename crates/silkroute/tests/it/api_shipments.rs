@@ -492,7 +492,7 @@ async fn partial_labels_void_and_retries_return_the_same_shipment() {
     }
 }
 
-fn silkroute(args: &[&str], database_url: &str) -> std::process::Output {
+pub(crate) fn silkroute(args: &[&str], database_url: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_silkroute"))
         .args(args)
         .env("SILKROUTE_DATABASE_URL", database_url)

@@ -25,17 +25,21 @@ pub fn manifest_pdf(sheet: &ManifestSheet) -> Vec<u8> {
         "Time (UTC)",
         &manifest.created_at.format("%H:%M").to_string(),
     );
-    flow.field(
-        "Carrier",
-        manifest.carrier.as_deref().unwrap_or("all carriers"),
-    );
+    let carrier = manifest
+        .carrier
+        .clone()
+        .unwrap_or_else(|| "all carriers".to_owned());
+    flow.field("Carrier", &carrier);
     flow.gap(2.0);
     flow.two_blocks(
         (
             "DISPATCHED FROM",
             &warehouse_lines(&sheet.warehouse_name, sheet.warehouse_address.as_ref()),
         ),
-        ("", &[]),
+        (
+            "COLLECTED BY",
+            &[carrier, format!("{} parcel(s)", sheet.parcels.len())],
+        ),
     );
     parcels(&mut flow, sheet);
     flow.total("Parcels", &sheet.parcels.len().to_string(), Regular);

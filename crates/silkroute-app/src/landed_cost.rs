@@ -115,6 +115,7 @@ impl App {
             insurance: request.insurance.unwrap_or_else(|| Money::zero(currency)),
             date,
             incoterm_preference: request.incoterm,
+            commercial_import: false,
         };
         let policy = self.config.fx_policy(None, 0);
         let rules = self.store.market_rules().await?;

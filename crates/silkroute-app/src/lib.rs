@@ -8,6 +8,7 @@ pub mod auth;
 mod catalog;
 mod checkout;
 pub mod clock;
+mod declarations;
 pub mod demo;
 mod error;
 mod facts;
@@ -28,6 +29,7 @@ mod ship_to;
 mod shipping;
 mod stock;
 mod storefront;
+mod transfers;
 
 use std::sync::Arc;
 
@@ -57,6 +59,7 @@ pub use parties::{BuyerInput, SellerInput};
 pub use payment_events::NotificationReceipt;
 pub use reference::{ECB_SNAPSHOT, FxImportReport, MarketSummary, RuleLoadReport};
 pub use shipping::{ParcelInput, RateRequest};
+pub use silkroute_store::{CustomsDeclaration, DeclarationFilter, TransferLine, TransferRecord};
 pub use silkroute_store::{
     IdempotencyClaim, IdempotentResponse, OrderEvent, OrderRecord, Page, PageRequest,
     PaymentRecord, RefundRecord, ReturnRecord, RowCounts, StockAudit, StockLevel, StoreError,
@@ -64,6 +67,10 @@ pub use silkroute_store::{
 };
 pub use stock::{StockMoveInput, WarehouseInput};
 pub use storefront::{EventBatch, EventReceipt, RejectedEvent};
+pub use transfers::{
+    ReceiptInput, ReceiptLineInput, TransferInput, TransferLineInput, TransferReceiptResponse,
+    UnitCostInput,
+};
 
 pub type AppResult<T> = Result<T, AppError>;
 

@@ -42,7 +42,11 @@ pub struct StockMoveInput {
 
 impl App {
     /// The seller a caller manages stock for: its own, or the one an admin names.
-    fn stock_owner(&self, principal: &Principal, seller_id: Option<&str>) -> AppResult<SellerId> {
+    pub(crate) fn stock_owner(
+        &self,
+        principal: &Principal,
+        seller_id: Option<&str>,
+    ) -> AppResult<SellerId> {
         match (principal, seller_id) {
             (Principal::Seller { seller_id: own, .. }, None) => Ok(own.clone()),
             (Principal::Seller { seller_id: own, .. }, Some(asked)) if own.as_str() == asked => {

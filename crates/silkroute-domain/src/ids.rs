@@ -84,6 +84,8 @@ prefixed_id!(WarehouseId, "whs", "warehouse");
 prefixed_id!(OrderEventId, "oev", "order event");
 prefixed_id!(AddressId, "adr", "buyer address");
 prefixed_id!(ShipmentId, "shp", "shipment");
+prefixed_id!(TransferId, "trf", "transfer");
+prefixed_id!(DeclarationId, "dcl", "customs declaration");
 prefixed_id!(ManifestId, "mnf", "hand-over manifest");
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -48,6 +48,10 @@
 //!   rule exists (Canadian provinces), unless within a tax de minimis; a `tax_amount` de minimis
 //!   (Switzerland, CHF 5) drops the line when the tax itself is within it. No line where the
 //!   country states it has no federal VAT (US).
+//! * **Commercial import** (`Consignment::commercial_import`, a business importing its stock into
+//!   an overseas warehouse): no de minimis relief, no seller-collected scheme, no flat duty, no
+//!   personal-use valuation and no CBEC channel — the tariff and import tax at the border in
+//!   full (RULES.md §15).
 //! * **China CBEC.** Within the per-transaction limit (customs value, CIF, ≤ CNY 5,000): tariff
 //!   0 %, consumption tax (tax-inclusive: `(CIF + duty) / (1 − ct) × ct`) and VAT on
 //!   `CIF + duty + CT` at 70 %, all withheld at checkout. Above the limit a single item (one line,

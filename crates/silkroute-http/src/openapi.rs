@@ -16,14 +16,14 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::routes::{
     addresses, analytics, catalog, checkout, events, landed_cost, orders, parties, payments,
-    picking, reference, shipments, shipping, stock, system, tokens,
+    picking, reference, shipments, shipping, stock, system, tokens, transfers,
 };
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Silkroute API",
-        description = "Cross-border marketplace: catalog, markets, FX, identifiers, landed cost, checkout, buyers' address books, orders, shipments with labels and customs documents, pick lists, pack verification and hand-over manifests, payments, stock, analytics. Errors are RFC 9457 `application/problem+json`; conventions in docs/API-DESIGN.md.",
+        description = "Cross-border marketplace: catalog, markets, FX, identifiers, landed cost, checkout, buyers' address books, orders, shipments with labels and customs documents, pick lists, pack verification and hand-over manifests, payments, stock, transfers and customs declarations, analytics. Errors are RFC 9457 `application/problem+json`; conventions in docs/API-DESIGN.md.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     servers((url = "/", description = "this server")),
@@ -128,6 +128,14 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(stock::create_warehouse, stock::list_warehouses))
         .routes(routes!(stock::move_stock))
         .routes(routes!(stock::stock_levels))
+        .routes(routes!(
+            transfers::create_transfer,
+            transfers::list_transfers
+        ))
+        .routes(routes!(transfers::get_transfer))
+        .routes(routes!(transfers::receive_transfer))
+        .routes(routes!(transfers::list_declarations))
+        .routes(routes!(transfers::declarations_csv))
         .routes(routes!(events::record_events))
         .routes(routes!(analytics::store_overview))
         .routes(routes!(analytics::store_timeseries))

@@ -14,3 +14,4 @@ pub mod postal_declaration;
 pub mod sdr;
 pub mod shipment;
 pub mod tracking_number;
+pub mod transfer;

@@ -6,7 +6,7 @@
 //! generic decoder per record serves both.
 //!
 //! One module per concept: `parties`, `addresses` (the buyers' address book), `catalog`, `auth` (tokens and idempotency keys), `stock`,
-//! `order_reads` and `order_changes` with `checkout` (the placement), `imports`, `facts`,
+//! `order_reads` and `order_changes` with `checkout` (the placement), `imports`, `transfers` (head-haul transfers and customs declarations), `facts`,
 //! `storefront`, `reference`, `settings`, `analytics` with its `rollup_*` statements, and `store` (the
 //! combined trait: migrations, health, counts).
 
@@ -40,6 +40,7 @@ mod shipments;
 mod stock;
 mod store;
 mod storefront;
+mod transfers;
 
 pub use backend::{Backend, BackendConnection, SqlxStore};
 pub use order_records::to_json;

@@ -86,6 +86,7 @@ where
         on_hand,
         reserved,
         available: on_hand - reserved,
+        in_transit: 0,
     })
 }
 

@@ -19,6 +19,7 @@ where
     fn text(&self, column: &str) -> StoreResult<String>;
     fn optional_text(&self, column: &str) -> StoreResult<Option<String>>;
     fn integer(&self, column: &str) -> StoreResult<i64>;
+    fn optional_integer(&self, column: &str) -> StoreResult<Option<i64>>;
     fn time(&self, column: &str) -> StoreResult<DateTime<Utc>>;
     fn optional_time(&self, column: &str) -> StoreResult<Option<DateTime<Utc>>>;
     /// A column's bytes whatever its declared type (a text column holding text or a blob).
@@ -44,6 +45,10 @@ where
     }
 
     fn integer(&self, column: &str) -> StoreResult<i64> {
+        self.try_get(column).map_err(backend_error)
+    }
+
+    fn optional_integer(&self, column: &str) -> StoreResult<Option<i64>> {
         self.try_get(column).map_err(backend_error)
     }
 

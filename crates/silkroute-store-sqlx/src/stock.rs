@@ -154,9 +154,24 @@ where
         seller: &SellerId,
         product: Option<&ProductId>,
     ) -> StoreResult<Vec<StockLevel>> {
+        // Units on their way to a warehouse belong to it before they arrive: the lines of
+        // transfers still in transit are added as `in_transit`, with a row of their own where the
+        // destination holds no level yet.
         let rows = sqlx::query(
-            "SELECT seller_id, product_id, warehouse_id, on_hand, reserved FROM stock_levels \
-             WHERE seller_id = $1 AND ($2 IS NULL OR product_id = $2) \
+            "SELECT seller_id, product_id, warehouse_id, CAST(SUM(on_hand) AS BIGINT) AS on_hand, \
+             CAST(SUM(reserved) AS BIGINT) AS reserved, \
+             CAST(SUM(in_transit) AS BIGINT) AS in_transit FROM (\
+               SELECT seller_id, product_id, warehouse_id, on_hand, reserved, \
+                 CAST(0 AS BIGINT) AS in_transit FROM stock_levels \
+               WHERE seller_id = $1 AND ($2 IS NULL OR product_id = $2) \
+               UNION ALL \
+               SELECT t.seller_id, l.product_id, t.to_warehouse_id, CAST(0 AS BIGINT), \
+                 CAST(0 AS BIGINT), l.quantity FROM transfers t \
+               JOIN transfer_lines l \
+                 ON l.seller_id = t.seller_id AND l.transfer_id = t.transfer_id \
+               WHERE t.seller_id = $1 AND t.status = 'in_transit' \
+                 AND ($2 IS NULL OR l.product_id = $2)) AS levels \
+             GROUP BY seller_id, product_id, warehouse_id \
              ORDER BY product_id, warehouse_id LIMIT 5000",
         )
         .bind(seller.as_str())
@@ -164,7 +179,13 @@ where
         .fetch_all(&self.pool)
         .await
         .map_err(backend_error)?;
-        rows.iter().map(crate::stock_level).collect()
+        rows.iter()
+            .map(|row| {
+                let mut level = crate::stock_level(row)?;
+                level.in_transit = row.try_get("in_transit").map_err(backend_error)?;
+                Ok(level)
+            })
+            .collect()
     }
 
     async fn available_stock(

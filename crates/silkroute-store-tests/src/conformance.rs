@@ -109,6 +109,7 @@ pub async fn run(store: Arc<dyn Store>) {
     crate::durable_requests_story::run(&*store).await;
     crate::orders_story::run(store.clone()).await;
     crate::shipments_story::run(&*store).await;
+    crate::transfers_story::run(&*store).await;
 }
 
 async fn migrations_are_idempotent(store: &dyn Store) {

@@ -8,6 +8,7 @@ pub mod durable_requests_story;
 pub mod orders_story;
 pub mod settings_story;
 pub mod shipments_story;
+pub mod transfers_story;
 
 use std::sync::Arc;
 

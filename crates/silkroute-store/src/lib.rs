@@ -18,6 +18,7 @@ mod picking;
 mod records;
 pub mod rows;
 mod shipments;
+mod transfers;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -55,6 +56,10 @@ pub use payment_tasks::{PaymentTask, PaymentTaskAction};
 pub use picking::{NewHandOver, PickingStore};
 pub use records::{FxCoverage, ProductFilter, RowCounts, TokenRecord};
 pub use shipments::{NewShipment, ShipmentFilter, ShipmentInsert, ShipmentStore};
+pub use transfers::{
+    CustomsDeclaration, DeclarationFilter, DispatchOutcome, ReceiveOutcome, TransferDispatch,
+    TransferLine, TransferReceipt, TransferRecord, TransferStore,
+};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -426,6 +431,7 @@ pub trait Store:
     + IdempotencyStore
     + PaymentTaskStore
     + StockStore
+    + TransferStore
     + OrderStore
     + ShipmentStore
     + PickingStore

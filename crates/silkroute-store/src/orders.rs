@@ -55,6 +55,8 @@ pub struct StockLevel {
     pub on_hand: i64,
     pub reserved: i64,
     pub available: i64,
+    /// Units dispatched to this warehouse by transfers not yet received (not in `on_hand`).
+    pub in_transit: i64,
 }
 
 /// A stock change a seller makes by hand: goods received, or a count corrected.

@@ -80,6 +80,16 @@ pub enum Command {
         #[command(subcommand)]
         command: ManifestCommand,
     },
+    /// Head-haul transfers between warehouses.
+    Transfer {
+        #[command(subcommand)]
+        command: TransferCommand,
+    },
+    /// Customs declarations (for a customs broker).
+    Customs {
+        #[command(subcommand)]
+        command: CustomsCommand,
+    },
     /// API tokens.
     Token {
         #[command(subcommand)]
@@ -266,6 +276,38 @@ pub struct AddressCheckArgs {
     pub phone: Option<String>,
     #[arg(long)]
     pub email: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TransferCommand {
+    /// Every seller's transfers (or one seller's), oldest first.
+    List {
+        /// Only this seller's (`sel_…`).
+        #[arg(long)]
+        seller: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CustomsCommand {
+    /// Write declarations as CSV (a header row, one row per declaration).
+    Declarations {
+        /// China's supervision mode: 9610, 9710, 9810 or 1210.
+        #[arg(long)]
+        mode: Option<String>,
+        /// Declared on or after this day, YYYY-MM-DD.
+        #[arg(long)]
+        from: Option<String>,
+        /// Declared on or before this day, YYYY-MM-DD.
+        #[arg(long)]
+        to: Option<String>,
+        /// Only this seller's (`sel_…`).
+        #[arg(long)]
+        seller: Option<String>,
+        /// The CSV file to write; standard output when absent.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

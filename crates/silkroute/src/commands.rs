@@ -9,7 +9,8 @@ use silkroute_app::{App, AppConfig, AppError, FulfilmentConfig, SystemClock};
 use silkroute_domain::fx::RateMode;
 
 use crate::cli::{
-    AddressCommand, Cli, Command, ConfigCommand, ExportCommand, ImportCommand, TokenCommand,
+    AddressCommand, Cli, Command, ConfigCommand, CustomsCommand, ExportCommand, ImportCommand,
+    TokenCommand, TransferCommand,
 };
 use crate::config::{self, Config};
 
@@ -23,6 +24,7 @@ mod report;
 mod serve;
 mod shipments;
 mod tokens;
+mod transfers;
 
 use demo::run_demo;
 pub(crate) use export::{FactCounts, write_facts};
@@ -132,6 +134,27 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Address {
             command: AddressCommand::Check(args),
         } => address::check(args, json),
+        Command::Transfer {
+            command: TransferCommand::List { seller },
+        } => transfers::list(&config, seller.as_deref(), json).await,
+        Command::Customs {
+            command:
+                CustomsCommand::Declarations {
+                    mode,
+                    from,
+                    to,
+                    seller,
+                    out,
+                },
+        } => {
+            let filter = transfers::DeclarationArgs {
+                mode,
+                from,
+                to,
+                seller,
+            };
+            transfers::declarations(&config, filter, out.as_deref()).await
+        }
         Command::Token {
             command:
                 TokenCommand::Create {

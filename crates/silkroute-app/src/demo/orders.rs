@@ -568,6 +568,7 @@ impl World {
                     on_hand,
                     reserved: held,
                     available: on_hand - held,
+                    in_transit: 0,
                 })
             })
             .collect();

@@ -174,6 +174,7 @@ impl Overseas {
                     on_hand,
                     reserved: held,
                     available: on_hand - held,
+                    in_transit: 0,
                 });
             }
         }

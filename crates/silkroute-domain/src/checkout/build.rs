@@ -460,6 +460,7 @@ fn estimate_duties_and_taxes(
         insurance: Money::zero(currency),
         date: ctx.date,
         incoterm_preference,
+        commercial_import: false,
     };
     let estimate = |consignment: &Consignment| {
         let legs = |code| leg(ctx, code);

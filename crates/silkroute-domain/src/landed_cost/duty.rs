@@ -26,6 +26,10 @@ impl<'a> Ctx<'a> {
         scope: TaxScope,
         scheme: Option<CollectionModelKind>,
     ) -> Vec<(&'a MarketRule, &'a DeMinimis)> {
+        // De minimis reliefs are for parcels; a commercial import of stock gets none.
+        if self.c.commercial_import {
+            return Vec::new();
+        }
         let candidates: Vec<(&MarketRule, &DeMinimis)> = self
             .rules
             .iter()
@@ -95,7 +99,7 @@ impl<'a> Ctx<'a> {
         flat: &FlatDuty,
         intrinsic: Money,
     ) -> Result<bool, LandedCostError> {
-        if self.c.buyer != BuyerKind::Consumer {
+        if self.c.buyer != BuyerKind::Consumer || self.c.commercial_import {
             return Ok(false);
         }
         match flat.consignment_value_limit {

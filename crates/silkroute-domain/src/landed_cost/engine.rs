@@ -278,6 +278,7 @@ impl<'a> Ctx<'a> {
         let mut valued = values.clone();
         if let Some((rule, PersonalUseValuation { percent, .. })) = personal_use
             && self.c.buyer == BuyerKind::Consumer
+            && !self.c.commercial_import
         {
             for v in &mut valued {
                 *v = self.round(v.to_decimal() * pct(*percent))?;
@@ -345,7 +346,9 @@ impl<'a> Ctx<'a> {
             RuleBody::CollectionModel(m) => Some(m),
             _ => None,
         });
-        if let (Some(limits), Some((_, model))) = (cbec, collection)
+        // The CBEC channel is retail; stock imported by a business goes through general trade.
+        if let (Some(limits), Some((_, model)), false) =
+            (cbec, collection, self.c.commercial_import)
             && model.model == CollectionModelKind::Cbec
         {
             self.cbec(&mut quote, &lines, limits)?;

@@ -39,6 +39,12 @@ pub struct Consignment {
     pub date: NaiveDate,
     #[serde(default)]
     pub incoterm_preference: Option<Incoterm>,
+    /// A business importing stock (a head-haul into an overseas warehouse), not a parcel sold to
+    /// a buyer: no de minimis relief, no low-value scheme (IOSS and its kin), no flat duty and no
+    /// CBEC retail channel apply — duty and import VAT are assessed in full at the border
+    /// (RULES.md §15). Set it with `buyer: Business`.
+    #[serde(default)]
+    pub commercial_import: bool,
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]

@@ -16,6 +16,7 @@ pub mod shipping;
 pub mod stock;
 pub mod system;
 pub mod tokens;
+pub mod transfers;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Deserializer, Serialize};

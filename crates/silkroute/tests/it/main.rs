@@ -21,6 +21,7 @@ mod api_reference;
 mod api_ship_to;
 mod api_shipments;
 mod api_shipping;
+mod api_transfers;
 mod bench;
 mod cli;
 mod demo;

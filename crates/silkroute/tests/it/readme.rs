@@ -51,6 +51,7 @@ fn tee_to(destination: CountryCode, date: NaiveDate) -> Consignment {
         insurance: eur("0.00"),
         date,
         incoterm_preference: None,
+        commercial_import: false,
     }
 }
 

@@ -27,6 +27,13 @@ impl<'a> Ctx<'a> {
         exclusions: &mut Vec<ExcludedGoods>,
         notes: &mut Vec<String>,
     ) -> Result<Regime<'a>, LandedCostError> {
+        if self.c.commercial_import {
+            notes.push(
+                "commercial import of stock: no low-value scheme; duties and taxes assessed at the border"
+                    .into(),
+            );
+            return Ok(Regime::Border);
+        }
         let Some((rule, model)) = collection else {
             notes.push("no collection model rule: duties and taxes assessed at the border".into());
             return Ok(Regime::Border);

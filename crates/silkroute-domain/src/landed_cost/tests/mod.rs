@@ -6,6 +6,7 @@
 mod au;
 mod ca;
 mod cn;
+mod commercial;
 mod consignment;
 mod currency;
 mod eu;
@@ -70,6 +71,7 @@ fn consignment(
         freight,
         date: date(on),
         incoterm_preference: None,
+        commercial_import: false,
     }
 }
 

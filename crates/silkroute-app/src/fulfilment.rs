@@ -8,6 +8,9 @@
 
 mod create;
 mod documents;
+mod picking;
+
+pub use picking::{ManifestRequest, PackRequest, PickList};
 
 use serde::Deserialize;
 use silkroute_domain::ids::{OrderId, ShipmentId};

@@ -43,7 +43,9 @@ pub use checkout::{DestinationInput, Quote, QuoteLineInput, QuoteRequest, Servic
 pub use clock::{Clock, FixedClock, ManualClock, SystemClock};
 pub use error::AppError;
 pub use facts::{EventFact, ImportedFact, OrderFact, RefundFact};
-pub use fulfilment::{FulfilmentConfig, ShipmentDocument, ShipmentRequest};
+pub use fulfilment::{
+    FulfilmentConfig, ManifestRequest, PackRequest, PickList, ShipmentDocument, ShipmentRequest,
+};
 pub use fx_freshness::{EcbPublication, FxFreshness, FxSyncReport};
 pub use idempotency::IdempotencyContext;
 pub use landed_cost::LandedCostRequest;

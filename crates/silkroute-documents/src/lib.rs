@@ -13,9 +13,11 @@ mod flow;
 mod font;
 mod format;
 pub mod label;
+pub mod manifest;
 mod page;
 pub mod sample;
 
 pub use cn23::cn23_pdf;
 pub use commercial_invoice::commercial_invoice_pdf;
 pub use label::{Label, label_pdf};
+pub use manifest::manifest_pdf;

@@ -86,6 +86,7 @@ prefixed_id!(AddressId, "adr", "buyer address");
 prefixed_id!(ShipmentId, "shp", "shipment");
 prefixed_id!(TransferId, "trf", "transfer");
 prefixed_id!(DeclarationId, "dcl", "customs declaration");
+prefixed_id!(ManifestId, "mnf", "hand-over manifest");
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("'{value}' is not a {expected} id (expected {prefix}_ followed by a 26-character ULID)")]

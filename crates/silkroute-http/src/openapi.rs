@@ -16,14 +16,14 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::routes::{
     addresses, analytics, catalog, checkout, events, landed_cost, orders, parties, payments,
-    reference, shipments, shipping, stock, system, tokens, transfers,
+    picking, reference, shipments, shipping, stock, system, tokens, transfers,
 };
 
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Silkroute API",
-        description = "Cross-border marketplace: catalog, markets, FX, identifiers, landed cost, checkout, buyers' address books, orders, shipments with labels and customs documents, payments, stock, transfers and customs declarations, analytics. Errors are RFC 9457 `application/problem+json`; conventions in docs/API-DESIGN.md.",
+        description = "Cross-border marketplace: catalog, markets, FX, identifiers, landed cost, checkout, buyers' address books, orders, shipments with labels and customs documents, pick lists, pack verification and hand-over manifests, payments, stock, transfers and customs declarations, analytics. Errors are RFC 9457 `application/problem+json`; conventions in docs/API-DESIGN.md.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     servers((url = "/", description = "this server")),
@@ -119,6 +119,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(shipments::cancel_shipment))
         .routes(routes!(shipments::shipment_label))
         .routes(routes!(shipments::shipment_document))
+        .routes(routes!(picking::get_pick_list))
+        .routes(routes!(picking::get_pick_list_csv))
+        .routes(routes!(picking::pack_shipment))
+        .routes(routes!(picking::create_manifest))
+        .routes(routes!(picking::get_manifest))
         .routes(routes!(payments::payment_webhook))
         .routes(routes!(stock::create_warehouse, stock::list_warehouses))
         .routes(routes!(stock::move_stock))

@@ -6,7 +6,10 @@
 pub mod address;
 pub mod allocation;
 pub mod customs_mode;
+pub mod manifest;
+pub mod pack_check;
 pub mod parcel;
+pub mod pick_list;
 pub mod postal_declaration;
 pub mod sdr;
 pub mod shipment;

@@ -108,6 +108,9 @@ pub struct Shipment {
     #[schema(value_type = Option<String>)]
     #[serde(with = "rust_decimal::serde::str_option")]
     pub contents_sdr: Option<Decimal>,
+    /// When the packer's scans matched the items (`POST /shipments/{id}/pack`); absent until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packed_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -25,6 +25,7 @@ mod order_records;
 pub mod order_snapshot;
 mod parties;
 mod payment_tasks;
+mod picking;
 mod records;
 mod reference;
 mod rollup_facts;

@@ -27,6 +27,12 @@ const SHIPMENT_COLUMNS: &str = "seller_id, shipment_id, order_id, buyer_id, ware
      status, carrier, service_id, service_name, tracking_number, parcel, items, ship_from, \
      ship_to, declaration, currency, contents_minor, contents_sdr, created_at, updated_at";
 
+/// The columns a shipment is read from: the written ones and those later steps set.
+pub(crate) const SHIPMENT_READ_COLUMNS: &str = "seller_id, shipment_id, order_id, buyer_id, \
+     warehouse_id, status, carrier, service_id, service_name, tracking_number, parcel, items, \
+     ship_from, ship_to, declaration, currency, contents_minor, contents_sdr, created_at, \
+     updated_at, packed_at";
+
 /// The order statuses a label may be made in.
 const SHIPPABLE: &str = "('paid', 'fulfilling')";
 
@@ -202,7 +208,7 @@ where
              WHERE seller_id = $1 AND shipment_id = $2 AND status = 'created' \
              AND EXISTS (SELECT 1 FROM orders o WHERE o.seller_id = shipments.seller_id \
                          AND o.order_id = shipments.order_id AND o.status IN {SHIPPABLE}) \
-             RETURNING {SHIPMENT_COLUMNS}"
+             RETURNING {SHIPMENT_READ_COLUMNS}"
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(seller.as_str())
@@ -348,7 +354,7 @@ where
             format!("WHERE {}", clauses.join(" AND "))
         };
         let sql = format!(
-            "SELECT {SHIPMENT_COLUMNS} FROM shipments {where_clause} \
+            "SELECT {SHIPMENT_READ_COLUMNS} FROM shipments {where_clause} \
              ORDER BY shipment_id LIMIT {limit}"
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
@@ -376,7 +382,7 @@ fn form_text(form: DeclarationForm) -> &'static str {
     }
 }
 
-fn shipment_row<R: RecordRow>(row: &R) -> StoreResult<Shipment>
+pub(crate) fn shipment_row<R: RecordRow>(row: &R) -> StoreResult<Shipment>
 where
     for<'a> &'a str: ColumnIndex<R>,
 {
@@ -422,6 +428,7 @@ where
         declaration,
         contents_value: Money::from_minor(row.integer("contents_minor")?, currency),
         contents_sdr,
+        packed_at: row.optional_time("packed_at")?,
         created_at: row.time("created_at")?,
         updated_at: row.time("updated_at")?,
     })

@@ -5,14 +5,14 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use silkroute_domain::country::CountryCode;
-use silkroute_domain::ids::{SellerId, ShipmentId};
+use silkroute_domain::ids::{ManifestId, SellerId, ShipmentId};
 use silkroute_domain::money::Money;
 use silkroute_domain::order::{OrderStatus, StockEffect};
 use silkroute_logistics::shipment::{ParcelSpec, Shipment, ShipmentItem, ShipmentStatus};
 use silkroute_logistics::tracking_number::S10Range;
 use silkroute_store::{
-    NewShipment, OrderRecord, OrderScope, PageRequest, PlacementOutcome, ShipmentFilter,
-    ShipmentInsert, Store, StoreError,
+    NewHandOver, NewShipment, OrderRecord, OrderScope, PageRequest, PlacementOutcome,
+    ShipmentFilter, ShipmentInsert, Store, StoreError,
 };
 
 use crate::conformance::test_ulid;
@@ -59,6 +59,7 @@ fn shipment(order: &OrderRecord, n: u64, range: &mut S10Range, quantity: i64) ->
         declaration: None,
         contents_value: Money::from_minor(1_234 * quantity, order.goods.currency()),
         contents_sdr: None,
+        packed_at: None,
         created_at: at(n as i64 % 100),
         updated_at: at(n as i64 % 100),
     }
@@ -233,4 +234,78 @@ pub async fn run(store: &dyn Store) {
         .await
         .expect("cancel");
     assert_eq!(voided, None);
+
+    hand_over(store, &order.seller_id, &first, &last, &stranger).await;
+}
+
+/// Packing and the hand-over of the two labelled parcels: a packed parcel records when; a
+/// hand-over of a carrier with nothing waiting writes nothing; the next takes both parcels under
+/// one manifest, which only its seller reads; nothing is left for a second.
+async fn hand_over(
+    store: &dyn Store,
+    seller: &SellerId,
+    first: &Shipment,
+    last: &Shipment,
+    stranger: &OrderScope,
+) {
+    let warehouse = &first.warehouse_id;
+    assert!(
+        store
+            .pick_demand(seller, warehouse)
+            .await
+            .expect("demand")
+            .is_empty(),
+        "a shipped order waits for no picking"
+    );
+    let packed = store
+        .mark_packed(seller, &first.id, at(60))
+        .await
+        .expect("pack")
+        .expect("packed");
+    assert_eq!(packed.packed_at, Some(at(60)));
+    let new = |n: u64, carrier: Option<&str>| NewHandOver {
+        id: ManifestId::new(test_ulid(n)),
+        seller_id: seller.clone(),
+        warehouse_id: warehouse.clone(),
+        carrier: carrier.map(str::to_owned),
+        at: at(70),
+    };
+    let nobody = store
+        .hand_over(&new(11_300, Some("nobody")))
+        .await
+        .expect("hand over");
+    assert_eq!(nobody, None);
+    let manifest = store
+        .hand_over(&new(11_301, None))
+        .await
+        .expect("hand over")
+        .expect("a manifest");
+    let mut both = vec![first.id.clone(), last.id.clone()];
+    both.sort();
+    assert_eq!(manifest.shipment_ids, both);
+    assert_eq!(manifest.created_at, at(70));
+    let own = OrderScope::Seller(seller.clone());
+    let read = store.get_manifest(&own, &manifest.id).await.expect("read");
+    assert_eq!(read, Some(manifest.clone()));
+    let theirs = store
+        .get_manifest(stranger, &manifest.id)
+        .await
+        .expect("read");
+    assert_eq!(theirs, None);
+    let handed = store
+        .get_shipment(&own, &last.id)
+        .await
+        .expect("read")
+        .expect("shipment");
+    assert_eq!(handed.status, ShipmentStatus::HandedOver);
+    let again = store
+        .hand_over(&new(11_302, None))
+        .await
+        .expect("hand over");
+    assert_eq!(again, None);
+    let late = store
+        .mark_packed(seller, &last.id, at(80))
+        .await
+        .expect("pack");
+    assert_eq!(late, None, "a parcel with the carrier is not packed again");
 }

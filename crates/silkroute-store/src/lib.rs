@@ -14,6 +14,7 @@ mod idempotency;
 mod orders;
 mod page;
 mod payment_tasks;
+mod picking;
 mod records;
 pub mod rows;
 mod shipments;
@@ -52,6 +53,7 @@ pub use orders::{
 };
 pub use page::{Page, PageRequest};
 pub use payment_tasks::{PaymentTask, PaymentTaskAction};
+pub use picking::{NewHandOver, PickingStore};
 pub use records::{FxCoverage, ProductFilter, RowCounts, TokenRecord};
 pub use shipments::{NewShipment, ShipmentFilter, ShipmentInsert, ShipmentStore};
 pub use transfers::{
@@ -432,6 +434,7 @@ pub trait Store:
     + TransferStore
     + OrderStore
     + ShipmentStore
+    + PickingStore
     + OrderImportStore
     + StorefrontStore
     + FactStore

@@ -75,6 +75,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ShipmentCommand,
     },
+    /// Hand-over manifests: a warehouse's labelled parcels handed to the carrier.
+    Manifest {
+        #[command(subcommand)]
+        command: ManifestCommand,
+    },
     /// Head-haul transfers between warehouses.
     Transfer {
         #[command(subcommand)]
@@ -317,6 +322,18 @@ pub enum TokenCommand {
         buyer: Option<String>,
         #[arg(long, default_value = "")]
         label: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ManifestCommand {
+    /// Hand every labelled parcel of a warehouse over (as the operator) and print the manifest id.
+    Create {
+        #[arg(long)]
+        warehouse: String,
+        /// Only this carrier's parcels (default: every carrier's).
+        #[arg(long)]
+        carrier: Option<String>,
     },
 }
 

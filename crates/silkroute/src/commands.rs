@@ -175,6 +175,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             .await
         }
         Command::Shipment { command } => shipments::shipment(&config, command, json).await,
+        Command::Manifest { command } => shipments::manifest(&config, command, json).await,
         Command::Bench { command } => {
             bench::bench(&config, cli.database_url.clone(), command, json).await
         }

@@ -333,6 +333,7 @@ impl App {
             declaration,
             contents_value: plan.contents_value,
             contents_sdr: plan.contents.as_ref().map(|contents| contents.sdr),
+            packed_at: None,
             created_at: now,
             updated_at: now,
         };

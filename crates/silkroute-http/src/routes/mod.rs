@@ -9,6 +9,7 @@ pub mod landed_cost;
 pub mod orders;
 pub mod parties;
 pub mod payments;
+pub mod picking;
 pub mod reference;
 pub mod shipments;
 pub mod shipping;

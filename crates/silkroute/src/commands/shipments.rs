@@ -1,16 +1,16 @@
-//! `silkroute shipment create|label|document`: the operator labels an order and prints its
-//! papers from the command line against the configured database, through the same use cases as
+//! `silkroute shipment create|label|document` and `silkroute manifest create`: the operator
+//! labels an order, prints its papers and hands a warehouse's parcels over from the command line against the configured database, through the same use cases as
 //! the API (so the same checks, the same numbers and the same PDFs).
 
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use silkroute_app::{Principal, ShipmentRequest};
+use silkroute_app::{ManifestRequest, Principal, ShipmentRequest};
 use silkroute_domain::ids::{TokenId, Ulid};
 
 use super::{app_error, open_app};
-use crate::cli::ShipmentCommand;
+use crate::cli::{ManifestCommand, ShipmentCommand};
 use crate::config::Config;
 
 /// The command line acts as the operator. It has no API token, so its order events name the
@@ -18,6 +18,28 @@ use crate::config::Config;
 fn operator() -> Principal {
     Principal::Admin {
         token_id: TokenId::new(Ulid::nil()),
+    }
+}
+
+pub(super) async fn manifest(
+    config: &Config,
+    command: ManifestCommand,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let app = open_app(config).await?;
+    match command {
+        ManifestCommand::Create { warehouse, carrier } => {
+            let manifest = app
+                .create_manifest(&operator(), &warehouse, ManifestRequest { carrier })
+                .await
+                .map_err(app_error)?;
+            if json {
+                println!("{}", serde_json::to_string(&manifest)?);
+            } else {
+                println!("{}", manifest.id);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -28,13 +28,18 @@ fn koeln() -> Value {
            "city": "Köln", "postal_code": "51147", "country": "DE"})
 }
 
-struct Seller {
-    token: String,
-    product_id: String,
+pub(crate) struct Seller {
+    pub(crate) token: String,
+    pub(crate) product_id: String,
 }
 
 /// A CN seller with `product` in stock in a warehouse with (or without) a ship-from address.
-async fn seller(app: &TestApp, name: &str, product: Value, with_address: bool) -> Seller {
+pub(crate) async fn seller(
+    app: &TestApp,
+    name: &str,
+    product: Value,
+    with_address: bool,
+) -> Seller {
     let (_, token) = app.seller(name, "CN").await;
     let created = app.post("/api/v1/products", Some(&token), product).await;
     assert_eq!(created.status, 201, "{}", created.body);
@@ -61,7 +66,7 @@ async fn seller(app: &TestApp, name: &str, product: Value, with_address: bool) -
 
 /// An order of `quantity` units to a buyer in Köln, paid unless `pay` is false: (buyer token,
 /// order id).
-async fn order(
+pub(crate) async fn order(
     app: &TestApp,
     seller: &Seller,
     quantity: i64,
@@ -98,7 +103,12 @@ async fn order(
     (buyer, order_id)
 }
 
-async fn ship(app: &TestApp, token: &str, order_id: &str, body: Value) -> crate::support::Reply {
+pub(crate) async fn ship(
+    app: &TestApp,
+    token: &str,
+    order_id: &str,
+    body: Value,
+) -> crate::support::Reply {
     app.post(
         &format!("/api/v1/orders/{order_id}/shipments"),
         Some(token),
@@ -108,7 +118,7 @@ async fn ship(app: &TestApp, token: &str, order_id: &str, body: Value) -> crate:
 }
 
 /// A GET whose body is not JSON: (status, content type, bytes).
-async fn fetch(app: &TestApp, uri: &str, token: &str) -> (u16, String, Vec<u8>) {
+pub(crate) async fn fetch(app: &TestApp, uri: &str, token: &str) -> (u16, String, Vec<u8>) {
     let request = Request::builder()
         .uri(uri)
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
@@ -132,7 +142,7 @@ async fn fetch(app: &TestApp, uri: &str, token: &str) -> (u16, String, Vec<u8>) 
 }
 
 /// Whether `tool` is on the PATH; under `CI=true` a missing tool fails instead of skipping.
-fn have(tool: &str) -> bool {
+pub(crate) fn have(tool: &str) -> bool {
     let found = std::env::var_os("PATH")
         .map(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()))
         .unwrap_or(false);
@@ -146,7 +156,7 @@ fn have(tool: &str) -> bool {
     found
 }
 
-fn scratch(name: &str, pdf: &[u8]) -> PathBuf {
+pub(crate) fn scratch(name: &str, pdf: &[u8]) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("api-shipments");
     std::fs::create_dir_all(&dir).expect("dir");
     let path = dir.join(name);
@@ -164,7 +174,7 @@ fn run(command: &mut Command) -> String {
     String::from_utf8(output.stdout).expect("utf-8")
 }
 
-fn pdf_text(pdf: &Path) -> String {
+pub(crate) fn pdf_text(pdf: &Path) -> String {
     run(Command::new("pdftotext").arg("-layout").arg(pdf).arg("-"))
 }
 
@@ -482,7 +492,7 @@ async fn partial_labels_void_and_retries_return_the_same_shipment() {
     }
 }
 
-fn silkroute(args: &[&str], database_url: &str) -> std::process::Output {
+pub(crate) fn silkroute(args: &[&str], database_url: &str) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_silkroute"))
         .args(args)
         .env("SILKROUTE_DATABASE_URL", database_url)

@@ -16,6 +16,7 @@ mod api_insights;
 mod api_landed_cost;
 mod api_openapi;
 mod api_orders;
+mod api_picking;
 mod api_reference;
 mod api_ship_to;
 mod api_shipments;

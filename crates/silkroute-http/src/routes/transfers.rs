@@ -35,18 +35,37 @@ pub struct DeclarationQuery {
     /// Declared on or before this day (UTC).
     #[param(value_type = Option<chrono::NaiveDate>)]
     pub to: Option<Day>,
-    /// Items per page, 1–500 (default 50); not used by the CSV, which holds every row.
+    /// Items per page, 1–500 (default 50).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
-fn declaration_filter(query: &DeclarationQuery) -> ApiResult<DeclarationFilter> {
-    let from = query
-        .from
-        .map(|Day(day)| day.and_time(NaiveTime::MIN).and_utc());
-    let to = match query.to {
+/// The CSV's filters: the list's without paging, since the file holds every row (a `limit`
+/// would be silently ignored, so it is refused as unknown).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct DeclarationCsvQuery {
+    /// China's supervision mode: `9610`, `9710`, `9810` or `1210`.
+    #[param(pattern = "^(9610|9710|9810|1210)$")]
+    pub mode: Option<String>,
+    /// Declared on or after this day (UTC).
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    pub from: Option<Day>,
+    /// Declared on or before this day (UTC).
+    #[param(value_type = Option<chrono::NaiveDate>)]
+    pub to: Option<Day>,
+}
+
+fn declaration_filter(
+    mode: Option<&String>,
+    from: Option<Day>,
+    to: Option<Day>,
+) -> ApiResult<DeclarationFilter> {
+    let from = from.map(|Day(day)| day.and_time(NaiveTime::MIN).and_utc());
+    let to = match to {
         None => None,
         Some(Day(day)) => Some(
             day.checked_add_days(Days::new(1))
@@ -57,7 +76,7 @@ fn declaration_filter(query: &DeclarationQuery) -> ApiResult<DeclarationFilter> 
     };
     Ok(DeclarationFilter {
         seller: None,
-        mode: query.mode.clone(),
+        mode: mode.cloned(),
         from,
         to,
     })
@@ -147,7 +166,7 @@ pub async fn list_declarations(
     ApiQuery(query): ApiQuery<DeclarationQuery>,
 ) -> ApiResult<Json<ListResponse<CustomsDeclaration>>> {
     let page = page_request(query.limit, query.cursor.clone())?;
-    let filter = declaration_filter(&query)?;
+    let filter = declaration_filter(query.mode.as_ref(), query.from, query.to)?;
     Ok(Json(
         state
             .app
@@ -160,15 +179,15 @@ pub async fn list_declarations(
 /// The same declarations as CSV for a customs broker: a header row, then one row per
 /// declaration (every page).
 #[utoipa::path(get, path = "/api/v1/customs/declarations.csv", tag = "transfers",
-    security(("bearer" = [])), params(DeclarationQuery),
+    security(("bearer" = [])), params(DeclarationCsvQuery),
     responses((status = 200, content_type = "text/csv", body = String), Malformed,
         Unauthenticated, Forbidden, TooLarge, Invalid))]
 pub async fn declarations_csv(
     State(state): State<AppState>,
     Caller(caller): Caller,
-    ApiQuery(query): ApiQuery<DeclarationQuery>,
+    ApiQuery(query): ApiQuery<DeclarationCsvQuery>,
 ) -> ApiResult<impl IntoResponse> {
-    let filter = declaration_filter(&query)?;
+    let filter = declaration_filter(query.mode.as_ref(), query.from, query.to)?;
     let csv = state.app.declarations_csv(&caller, filter).await?;
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv))
 }

@@ -116,6 +116,14 @@ async fn a_sea_transfer_is_declared_for_export_received_and_costed_with_its_duty
             )
             .await;
         assert_eq!(csv.status, 200);
+        // The file holds every row: paging parameters are refused, not silently ignored.
+        let paged = app
+            .get(
+                "/api/v1/customs/declarations.csv?limit=0",
+                Some(&listing.token),
+            )
+            .await;
+        assert_eq!(paged.status, 400, "{}", paged.body);
         assert!(
             csv.content_type.starts_with("text/csv"),
             "{}",

@@ -6,6 +6,7 @@ pub mod addresses_story;
 pub mod conformance;
 pub mod durable_requests_story;
 pub mod orders_story;
+pub mod postal_addresses;
 pub mod settings_story;
 pub mod shipments_story;
 pub mod transfers_story;

@@ -22,7 +22,6 @@ use silkroute_domain::order::{OrderStatus, StockEffect};
 use silkroute_domain::party::{BuyerKind, Seller};
 use silkroute_domain::payment::{PaymentEventKind, PaymentStatus};
 use silkroute_domain::shipping::{Preference, embedded_services};
-use silkroute_logistics::address::PostalAddress;
 use silkroute_store::{
     CheckoutPlacement, IdempotencyClaim, IdempotencyClaimRequest, IdempotencyReceipt,
     IdempotentResponse, NewOrderEvent, OrderChange, OrderFilter, OrderLine, OrderRecord,
@@ -32,6 +31,8 @@ use silkroute_store::{
 };
 
 use crate::conformance::{buyer, product, seller, test_ulid};
+use crate::postal_addresses::ship_from;
+pub use crate::postal_addresses::ship_to;
 
 fn at(minute: i64) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
@@ -565,39 +566,5 @@ pub struct StockModel {
 impl StockModel {
     pub fn available(&self, warehouse: usize) -> i64 {
         self.on_hand[warehouse] - self.reserved[warehouse]
-    }
-}
-
-/// A German buyer's address, as a quote and its orders carry it.
-pub fn ship_to() -> PostalAddress {
-    PostalAddress {
-        recipient: "Erika Mustermann".into(),
-        organisation: None,
-        street_lines: vec!["Heidestraße 17".into()],
-        dependent_locality: None,
-        city: Some("Köln".into()),
-        state: None,
-        postal_code: Some("51147".into()),
-        sorting_code: None,
-        country: CountryCode::parse("DE").expect("DE"),
-        phone: Some("+49 221 1234567".into()),
-        email: None,
-    }
-}
-
-/// A warehouse's ship-from address in its country (the story's sellers are in China).
-fn ship_from(country: CountryCode) -> PostalAddress {
-    PostalAddress {
-        recipient: "Shipping desk".into(),
-        organisation: Some("Story Trading Co.".into()),
-        street_lines: vec!["88 Huaihai Road".into()],
-        dependent_locality: None,
-        city: Some("Shanghai".into()),
-        state: Some("Shanghai Shi".into()),
-        postal_code: Some("200021".into()),
-        sorting_code: None,
-        country,
-        phone: None,
-        email: None,
     }
 }
